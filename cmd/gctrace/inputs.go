@@ -1,0 +1,123 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+
+	"github.com/gctrace/gctrace/parser"
+)
+
+// eachInput calls fn with a parser.Reader for every input named on the
+// command line, in order: files, or "-" (and no arguments) for standard
+// input.
+func eachInput(s *streams, args []string, fn func(r *parser.Reader) error) error {
+	if len(args) == 0 {
+		args = []string{"-"}
+	}
+	for _, name := range args {
+		if err := readInput(s, name, fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func readInput(s *streams, name string, fn func(r *parser.Reader) error) error {
+	var in io.Reader = s.In
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				return &exitStatus{code: exitError, msg: fmt.Sprintf("cannot read %s: %v", name, pe.Err)}
+			}
+			return err
+		}
+		defer f.Close()
+		if fi, err := f.Stat(); err == nil && fi.IsDir() {
+			return &exitStatus{code: exitError, msg: fmt.Sprintf("cannot read %s: it is a directory", name)}
+		}
+		in = f
+	}
+	r := parser.NewReader(in, name)
+	if err := fn(r); err != nil {
+		return err
+	}
+	if err := r.Err(); err != nil {
+		return fmt.Errorf("reading %s: %w", name, err)
+	}
+	return nil
+}
+
+// tally adds up what the readers of several inputs saw, and keeps the first
+// syntax errors so they can be shown with their file:line.
+type tally struct {
+	parser.Stats
+	inputs   int
+	errs     []string
+	moreErrs int64
+}
+
+const shownErrors = 10
+
+func (t *tally) add(r *parser.Reader) {
+	st := r.Stats()
+	t.inputs++
+	t.Lines += st.Lines
+	t.GC += st.GC
+	t.Runtime += st.Runtime
+	t.Text += st.Text
+	t.Errors += st.Errors
+	t.Processes += st.Processes
+	t.NULLines += st.NULLines
+}
+
+// note records a syntax error for the summary.
+func (t *tally) note(e *parser.SyntaxError) {
+	if len(t.errs) < shownErrors {
+		t.errs = append(t.errs, e.Error())
+	} else {
+		t.moreErrs++
+	}
+}
+
+// summary is the one-paragraph account printed on stderr at the end: how
+// many lines were read, parsed, passed through and not understood.
+func (t *tally) summary(w io.Writer) {
+	fmt.Fprintf(w, "gctrace: read %d %s: %d GC %s in %d %s, %d other runtime %s, %d passed through, %d not understood\n",
+		t.Lines, plural(t.Lines, "line", "lines"), t.GC, plural(t.GC, "cycle", "cycles"),
+		t.Processes, plural(int64(t.Processes), "process", "processes"),
+		t.Runtime, plural(t.Runtime, "line", "lines"), t.Text, t.Errors)
+	for _, e := range t.errs {
+		fmt.Fprintf(w, "%s\n", e)
+	}
+	if t.moreErrs > 0 {
+		fmt.Fprintf(w, "… and %d more lines not understood\n", t.moreErrs)
+	}
+}
+
+// noTrace explains why an input held no GC line, or returns nil.
+func (t *tally) noTrace() error {
+	if t.GC > 0 {
+		return nil
+	}
+	switch {
+	case t.Lines == 0:
+		return &exitStatus{code: exitError, msg: "no GC trace found: the input is empty"}
+	case t.NULLines > 0:
+		return &exitStatus{code: exitError, msg: "no GC trace found: the input looks like binary data, not text printed by a Go program"}
+	case t.Errors > 0:
+		return &exitStatus{code: exitError, msg: "no GC trace found: every GC-like line failed to parse (see above)"}
+	}
+	return &exitStatus{code: exitError, msg: "no GC trace found: run the program with GODEBUG=gctrace=1 and send its standard error too (2>&1)"}
+}
+
+func plural(n int64, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
