@@ -311,4 +311,3 @@ func csvRow(row []string, rec parser.Record) {
 	row[16] = strconv.FormatBool(g.LeakCheck)
 	row[17] = "gc"
 }
-
