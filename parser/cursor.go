@@ -34,19 +34,16 @@ const maxDigits = 13
 
 // uint consumes a run of decimal digits.
 func (c *cursor) uint() (int64, bool) {
-	j := c.i
+	b, i := c.b, c.i
 	var v int64
-	for j < len(c.b) && isDigit(c.b[j]) {
-		if j-c.i == maxDigits {
-			return 0, false
-		}
-		v = v*10 + int64(c.b[j]-'0')
-		j++
+	for i < len(b) && b[i]-'0' < 10 {
+		v = v*10 + int64(b[i]-'0')
+		i++
 	}
-	if j == c.i {
+	if n := i - c.i; n == 0 || n > maxDigits {
 		return 0, false
 	}
-	c.i = j
+	c.i = i
 	return v, true
 }
 
@@ -70,34 +67,36 @@ func (c *cursor) int() (int64, bool) {
 // digits and returns the value scaled by 10^maxDec, and the number of
 // fraction digits printed.
 func (c *cursor) decimal(maxDec int) (int64, uint8, bool) {
-	start := c.i
-	v, ok := c.uint()
-	if !ok {
+	b, i := c.b, c.i
+	var v int64
+	for i < len(b) && b[i]-'0' < 10 {
+		v = v*10 + int64(b[i]-'0')
+		i++
+	}
+	// The value is scaled by 10^maxDec below: 18 digits in all stay
+	// within int64.
+	n := i - c.i
+	if n == 0 || n+maxDec > 18 {
 		return 0, 0, false
 	}
-	var dec int
-	if c.peek() == '.' {
-		j := c.i + 1
-		for j < len(c.b) && isDigit(c.b[j]) {
-			if dec == maxDec {
-				c.i = start
-				return 0, 0, false
-			}
-			v = v*10 + int64(c.b[j]-'0')
-			dec++
-			j++
+	dec := 0
+	if i < len(b) && b[i] == '.' {
+		i++
+		f := i
+		for i < len(b) && b[i]-'0' < 10 {
+			v = v*10 + int64(b[i]-'0')
+			i++
 		}
-		if dec == 0 {
-			c.i = start
+		dec = i - f
+		if dec == 0 || dec > maxDec {
 			return 0, 0, false
 		}
-		c.i = j
 	}
-	for k := dec; k < maxDec; k++ {
-		v *= 10
-	}
-	return v, uint8(dec), true
+	c.i = i
+	return v * pow10[maxDec-dec], uint8(dec), true
 }
+
+var pow10 = [...]int64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9}
 
 // ms consumes a time printed in milliseconds (fmtNSAsMS: at most three
 // decimals in practice; six are accepted, which is nanosecond precision).

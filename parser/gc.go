@@ -21,10 +21,11 @@ func parseGC(c *cursor, g *GC) string {
 // resetGC clears every field except the position.
 func resetGC(g *GC) {
 	pos := g.Pos
-	*g = GC{Pos: pos, Start: Absent, CPUPercent: Absent, HeapLive: Absent, HeapGoal: Absent, Stacks: Absent, Globals: Absent}
-	g.Old = Legacy{Heap0: Absent, Heap1: Absent, Objects0: Absent, Objects1: Absent, Mallocs: Absent, Frees: Absent, Goroutines: Absent,
-		Sweeps: [3]int64{Absent, Absent, Absent}, Handoff: [2]int64{Absent, Absent}, Steal: [2]int64{Absent, Absent}, Yields: [3]int64{Absent, Absent, Absent}}
+	*g = GC{Pos: pos, Start: Absent, CPUPercent: Absent, HeapLive: Absent, HeapGoal: Absent, Stacks: Absent, Globals: Absent, Old: absentLegacy}
 }
+
+var absentLegacy = Legacy{Heap0: Absent, Heap1: Absent, Objects0: Absent, Objects1: Absent, Mallocs: Absent, Frees: Absent, Goroutines: Absent,
+	Sweeps: [3]int64{Absent, Absent, Absent}, Handoff: [2]int64{Absent, Absent}, Steal: [2]int64{Absent, Absent}, Yields: [3]int64{Absent, Absent, Absent}}
 
 // parseConcurrent decodes the Go 1.5+ shape:
 //
@@ -61,6 +62,7 @@ func parseConcurrent(c *cursor, g *GC) string {
 	}
 
 	// Clock phases: 3 (1.6beta2+) or 5 (1.5) values joined by '+'.
+	clockAt := c.i
 	for {
 		if g.NClock == len(g.Clock) {
 			return "clock"
@@ -84,6 +86,7 @@ func parseConcurrent(c *cursor, g *GC) string {
 	if g.NClock == 5 {
 		want = 7
 	} else if g.NClock != 3 {
+		c.i = clockAt
 		return "clock"
 	}
 	for i := 0; i < want; i++ {
@@ -197,6 +200,7 @@ func parseLegacy(c *cursor, g *GC) string {
 		return "procs"
 	}
 	g.Procs = int(p)
+	clockAt := c.i
 	var phase [4]int64
 	for {
 		if g.NClock == len(phase) {
@@ -225,6 +229,7 @@ func parseLegacy(c *cursor, g *GC) string {
 		return "clock"
 	}
 	if (g.Format == FormatGo13) != (g.NClock == 4) || g.NClock < 3 {
+		c.i = clockAt
 		return "clock"
 	}
 	for i := 0; i < g.NClock; i++ {

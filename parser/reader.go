@@ -37,6 +37,12 @@ type Stats struct {
 //
 // Records are reused: a record is valid until the next call to Scan. A *GC
 // is a flat value, so copying it (g := *rec) keeps it.
+//
+// The runtime writes a GC line in many pieces, so output of the program
+// can land inside it: "gc 6" + "app: tick\n" + " @0.006s …\n". The Reader
+// puts such a line back together: the GC record is delivered (positioned
+// at its first line) and the program's text is passed through on its own.
+// A line whose rest never arrives is reported as a SyntaxError.
 type Reader struct {
 	name string
 	br   *bufio.Reader
@@ -49,17 +55,48 @@ type Reader struct {
 	long      []byte
 	scratch   []byte // a line decoded from Docker's JSON
 	unescaped []byte // a line with HTML escapes undone
+	joined    []byte // a pending GC line's head joined with the next line
 	err       error
 	done      bool
 
 	rec  Record
+	out  [4]slot // records decoded from the current line, in order
+	nout int
+	iout int
+
+	pend  pending
+	procs processes
+	stats Stats
+}
+
+// slot holds one decoded record; a line can yield several (the program's
+// text and the GC line it interrupted).
+type slot struct {
 	gc   GC
 	rt   Runtime
 	txt  Text
 	serr SyntaxError
+	buf  []byte
+	rec  Record
+}
 
-	procs processes
-	stats Stats
+// maxPending bounds how many lines may pass before the rest of a broken GC
+// line arrives; the runtime resumes within a line or two.
+const maxPending = 8
+
+// pending is the start of a GC line whose rest has not arrived yet.
+type pending struct {
+	active bool
+	// weak is set when the head is too short to be sure it is the runtime's
+	// ("gc " or "gc 6" glued to other text): the line is held back until
+	// the next one shows whether it continues.
+	weak  bool
+	head  []byte // the runtime's text so far
+	pos   Pos
+	field string // what failed to parse when the head was cut
+	lines int    // lines read since the head
+	held  []byte // weak: the whole line, passed through if not continued
+	app   []byte // weak: the line without the head
 }
 
 // NewReader returns a Reader of r; name is used in positions ("-" for
@@ -86,28 +123,48 @@ func (r *Reader) Stats() Stats {
 // Scan reads the next record, reporting false at the end of the input or
 // on a read error.
 func (r *Reader) Scan() bool {
-	if r.done {
-		return false
-	}
-	line, final, ok := r.readLine()
-	if !ok {
-		r.done = true
-		return false
-	}
-	if !final || r.inLong {
-		// A piece of an over-long line: no runtime line is that long.
-		r.txt = Text{Pos: Pos{File: r.name, Line: r.lineNo, Col: 1, Process: r.procs.last}, Text: line, Partial: !final}
-		r.rec = &r.txt
-		if final {
-			r.inLong = false
-			r.stats.Text++
-		} else {
-			r.inLong = true
-		}
+	if r.iout < r.nout {
+		r.rec = r.out[r.iout].rec
+		r.iout++
 		return true
 	}
-	r.decode(line)
+	r.nout, r.iout = 0, 0
+	for r.nout == 0 {
+		if r.done {
+			return false
+		}
+		line, final, ok := r.readLine()
+		if !ok {
+			r.done = true
+			r.flushPending()
+			break
+		}
+		if !final || r.inLong {
+			r.longPiece(line, final)
+			continue
+		}
+		r.decode(line)
+	}
+	if r.nout == 0 {
+		return false
+	}
+	r.rec = r.out[0].rec
+	r.iout = 1
 	return true
+}
+
+// longPiece delivers a piece of an over-long line: no runtime line is that
+// long, so it is passed through as it comes.
+func (r *Reader) longPiece(line []byte, final bool) {
+	s := r.next()
+	s.txt = Text{Pos: Pos{File: r.name, Line: r.lineNo, Col: 1, Process: r.procs.last}, Text: line, Partial: !final}
+	s.rec = &s.txt
+	if final {
+		r.inLong = false
+		r.stats.Text++
+	} else {
+		r.inLong = true
+	}
 }
 
 // readLine returns the next line without its "\n", or the next piece of a
@@ -157,63 +214,236 @@ func (r *Reader) readLine() (line []byte, final, ok bool) {
 	}
 }
 
-// decode classifies one complete line and fills the matching record.
+// next reserves the next output slot.
+func (r *Reader) next() *slot {
+	s := &r.out[r.nout]
+	r.nout++
+	return s
+}
+
+// decode classifies one complete line and queues its records.
 func (r *Reader) decode(raw []byte) {
 	b := raw
 	if n := len(b); n > 0 && b[n-1] == '\r' {
 		b = b[:n-1]
 	}
 	b = r.unwrap(b)
+	if r.pend.active && r.continuePending(raw, b) {
+		return
+	}
 	at, kind := claim(b)
 	pos := Pos{File: r.name, Line: r.lineNo, Col: at + 1}
 	switch kind {
 	case KindText:
-		pos.Col, pos.Process = 1, r.procs.last
-		r.txt = Text{Pos: pos, Text: raw}
-		r.rec = &r.txt
-		r.stats.Text++
-		if bytes.IndexByte(raw, 0) >= 0 {
-			r.stats.NULLines++
-		}
-		return
-	case KindSyntaxError:
-		r.fail(pos, KindGC, "line", b, errFragment)
-		r.serr.Col = 1
-		return
-	case KindGC:
-		c := cursor{b: b, i: at}
-		r.gc.Pos = pos
-		if field := parseGC(&c, &r.gc); field != "" {
-			pos.Col = c.i + 1
-			r.fail(pos, KindGC, field, b[c.i:], nil)
+		if r.holdWeak(raw, b) {
 			return
 		}
-		r.gc.Process = r.procs.assign(&r.gc)
-		r.rec = &r.gc
-		r.stats.GC++
+		r.emitText(Pos{File: r.name, Line: r.lineNo, Col: 1}, raw, false)
+		return
+	case KindSyntaxError:
+		pos.Col = 1
+		r.emitError(pos, KindGC, "line", b, errFragment)
+		return
+	case KindGC:
+		r.decodeGC(b, at, pos)
 		return
 	}
 	c := cursor{b: b, i: at}
-	if field := parseRuntime(&c, kind, &r.rt); field != "" {
+	s := r.next()
+	if field := parseRuntime(&c, kind, &s.rt); field != "" {
+		r.nout--
 		pos.Col = c.i + 1
-		r.fail(pos, kind, field, b[c.i:], nil)
+		r.emitError(pos, kind, field, b[c.i:], nil)
 		return
 	}
 	pos.Process = r.procs.last
-	r.rt.Pos, r.rt.Text = pos, b[at:]
-	r.rec = &r.rt
+	s.rt.Pos, s.rt.Text = pos, b[at:]
+	s.rec = &s.rt
 	r.stats.Runtime++
 }
 
-var errFragment = errors.New("part of a GC line without its start (another writer broke the line)")
+// decodeGC decodes a line claimed as a GC line at b[at:].
+func (r *Reader) decodeGC(b []byte, at int, pos Pos) {
+	c := cursor{b: b, i: at}
+	s := r.next()
+	s.gc.Pos = pos
+	field := parseGC(&c, &s.gc)
+	switch {
+	case field == "":
+		r.acceptGC(s)
+	case field == "end of line":
+		// The whole GC line is there and the program's text follows it.
+		r.acceptGC(s)
+		r.emitText(Pos{File: r.name, Line: r.lineNo, Col: c.i + 1}, b[c.i:], false)
+	case looksLikeGC(b[c.i:]):
+		// The rest is the runtime's own text: the line is malformed, not
+		// interrupted.
+		r.nout--
+		pos.Col = c.i + 1
+		r.emitError(pos, KindGC, field, b[c.i:], nil)
+	default:
+		// Cut off by the program's output: keep the head, pass the
+		// program's text through, and look for the rest on the next lines.
+		r.nout--
+		if r.pend.active {
+			r.dropPending()
+		}
+		r.startPending(b, at, c.i, pos, field, false)
+		if app := r.appText(b, at, c.i); len(app) > 0 {
+			r.emitText(Pos{File: r.name, Line: r.lineNo, Col: 1}, app, true)
+		}
+	}
+}
 
-func (r *Reader) fail(pos Pos, kind Kind, field string, text []byte, err error) {
+func (r *Reader) acceptGC(s *slot) {
+	s.gc.Process = r.procs.assign(&s.gc)
+	s.rec = &s.gc
+	r.stats.GC++
+}
+
+// appText is the line with the runtime's head b[at:cut] taken out.
+func (r *Reader) appText(b []byte, at, cut int) []byte {
+	if at == 0 {
+		return b[cut:]
+	}
+	r.pend.app = append(append(r.pend.app[:0], b[:at]...), b[cut:]...)
+	return r.pend.app
+}
+
+func (r *Reader) startPending(b []byte, at, cut int, pos Pos, field string, weak bool) {
+	p := &r.pend
+	p.active, p.weak, p.pos, p.field, p.lines = true, weak, pos, field, 0
+	p.head = append(p.head[:0], b[at:cut]...)
+}
+
+// holdWeak looks in a text line for a short GC head glued to other text
+// ("gc " or "gc 6" followed by the program's output). Such a line is held
+// back until the next line shows whether the GC line goes on there.
+func (r *Reader) holdWeak(raw, b []byte) bool {
+	if r.pend.active {
+		return false
+	}
+	k := bytes.Index(b, []byte("gc "))
+	if k < 0 || k+3 >= len(b) {
+		return false
+	}
+	c := cursor{b: b, i: k + 3}
+	c.uint()
+	if c.i < len(b) && (b[c.i] == ' ' || b[c.i] == '#') {
+		return false // "gc 12 times": a GC head would have been claimed
+	}
+	r.startPending(b, k, c.i, Pos{File: r.name, Line: r.lineNo, Col: k + 1}, "cycle number", true)
+	r.pend.held = append(r.pend.held[:0], raw...)
+	r.pend.app = append(append(r.pend.app[:0], b[:k]...), b[c.i:]...)
+	return true
+}
+
+// continuePending tries the line as the rest of a pending GC line. It
+// reports whether the line was used.
+func (r *Reader) continuePending(raw, b []byte) bool {
+	p := &r.pend
+	r.joined = append(append(r.joined[:0], p.head...), b...)
+	c := cursor{b: r.joined}
+	s := r.next()
+	s.gc.Pos = p.pos
+	field := parseGC(&c, &s.gc)
+	cut := c.i - len(p.head) // how far into b the GC line went
+	if field != "" && field != "end of line" && cut <= 0 {
+		// No progress: this line is something else.
+		r.nout--
+		if p.weak {
+			p.active = false
+			r.emitText(Pos{File: r.name, Line: p.pos.Line, Col: 1}, p.held, true)
+			return false
+		}
+		p.lines++
+		if p.lines >= maxPending {
+			r.dropPending()
+		}
+		return false
+	}
+	if p.weak { // confirmed: the held line's own text goes first
+		r.nout--
+		r.emitText(Pos{File: r.name, Line: p.pos.Line, Col: 1}, p.app, true)
+		s = r.next()
+		field = parseGC(&cursor{b: r.joined}, &s.gc)
+		s.gc.Pos = p.pos
+		p.weak = false
+	}
+	switch field {
+	case "":
+		p.active = false
+		r.acceptGC(s)
+	case "end of line":
+		p.active = false
+		r.acceptGC(s)
+		r.emitText(Pos{File: r.name, Line: r.lineNo, Col: cut + 1}, b[cut:], false)
+	default:
+		r.nout--
+		p.head = append(p.head, b[:cut]...)
+		p.field = field
+		if len(b) > cut {
+			r.emitText(Pos{File: r.name, Line: r.lineNo, Col: cut + 1}, b[cut:], false)
+		}
+	}
+	return true
+}
+
+// looksLikeGC reports whether b holds pieces only the runtime's GC line
+// prints.
+func looksLikeGC(b []byte) bool {
+	return bytes.Contains(b, []byte(" ms clock, ")) || bytes.Contains(b, []byte(" ms cpu, ")) || bytes.Contains(b, []byte(" MB, ")) ||
+		bytes.Contains(b, []byte(" MB goal, ")) || bytes.Contains(b, []byte(" MB globals, ")) || bytes.Contains(b, []byte(" objects"))
+}
+
+// dropPending reports a GC line whose rest never came.
+func (r *Reader) dropPending() {
+	p := &r.pend
+	p.active = false
+	if p.weak {
+		r.emitText(Pos{File: r.name, Line: p.pos.Line, Col: 1}, p.held, true)
+		return
+	}
+	pos := p.pos
+	pos.Col += len(p.head)
+	r.emitError(pos, KindGC, p.field, p.head, errCutOff)
+}
+
+// flushPending ends the input with whatever is still pending.
+func (r *Reader) flushPending() {
+	if r.pend.active {
+		r.dropPending()
+	}
+}
+
+func (r *Reader) emitText(pos Pos, text []byte, copied bool) {
+	s := r.next()
+	if copied {
+		s.buf = append(s.buf[:0], text...)
+		text = s.buf
+	}
+	pos.Process = r.procs.last
+	s.txt = Text{Pos: pos, Text: text}
+	s.rec = &s.txt
+	r.stats.Text++
+	if bytes.IndexByte(text, 0) >= 0 {
+		r.stats.NULLines++
+	}
+}
+
+var (
+	errFragment = errors.New("part of a GC line without its start (another writer broke the line)")
+	errCutOff   = errors.New("the GC line was cut off and its rest never came")
+)
+
+func (r *Reader) emitError(pos Pos, kind Kind, field string, text []byte, err error) {
 	if len(text) > 64 {
 		text = text[:64]
 	}
 	pos.Process = r.procs.last
-	r.serr = SyntaxError{Pos: pos, Kind: kind, Field: field, Text: string(text), Err: err}
-	r.rec = &r.serr
+	s := r.next()
+	s.serr = SyntaxError{Pos: pos, Kind: kind, Field: field, Text: string(text), Err: err}
+	s.rec = &s.serr
 	r.stats.Errors++
 }
 
@@ -221,10 +451,12 @@ func (r *Reader) fail(pos Pos, kind Kind, field string, text []byte, err error) 
 // wraps it in {"log":"…\n",…} with JSON escapes, and pages scraped from the
 // web escape '>' as "&gt;". The result may alias r.scratch.
 func (r *Reader) unwrap(b []byte) []byte {
-	if i := bytes.Index(b, []byte(`"log":"`)); i >= 0 && bytes.HasPrefix(bytes.TrimLeft(b, " \t"), []byte("{")) {
-		b = r.unquoteJSON(b[i+len(`"log":"`):])
+	if len(b) > 0 && (b[0] == '{' || b[0] == ' ' || b[0] == '\t') && bytes.HasPrefix(bytes.TrimLeft(b, " \t"), []byte("{")) {
+		if i := bytes.Index(b, []byte(`"log":"`)); i >= 0 {
+			b = r.unquoteJSON(b[i+len(`"log":"`):])
+		}
 	}
-	if bytes.Contains(b, []byte("-&gt;")) {
+	if bytes.IndexByte(b, '&') >= 0 && bytes.Contains(b, []byte("-&gt;")) {
 		out := r.unescaped[:0]
 		for {
 			i := bytes.Index(b, []byte("&gt;"))
