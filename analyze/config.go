@@ -34,16 +34,19 @@ type Config struct {
 	AllocChurnMinRate      float64       // bytes per second over the window; default 256 MiB/s
 	AllocChurnMaxLiveShare float64       // percent: live heap (H2) over heap at start (H0), median over the window; default 25
 	AllocChurnMinDuration  time.Duration // how long both must hold; default 3s
+	AllocChurnMinHeap      int64         // bytes: heaps at GC start below this are min-heap-thrash's concern; default 8 MiB
 
 	// heap-doubling
-	HeapDoublingCycles  int   // consecutive cycles whose goal at least doubles; default 3
-	HeapDoublingMinHeap int64 // bytes: the goal the doubling must reach; default 64 MiB
+	HeapDoublingCycles    int     // consecutive cycles whose goal at least doubles; default 3
+	HeapDoublingMinHeap   int64   // bytes: doublings from a smaller goal do not count; default 16 MiB
+	HeapDoublingMinFactor float64 // growth from one goal to the next that counts as doubling; default 1.9
 
 	// live-heap-growth
 	LiveHeapGrowthMinDuration time.Duration // span of the fit; default 20s
 	LiveHeapGrowthMinGrowth   int64         // bytes the fitted line must climb; default 32 MiB
 	LiveHeapGrowthMinPercent  float64       // percent the fitted line must climb; default 50
 	LiveHeapGrowthMinR2       float64       // goodness of the linear fit, 0–1; default 0.8
+	LiveHeapGrowthMaxStep     float64       // percent of the growth one cycle may add (steps are heap-doubling's); default 25
 
 	// high-gc-cpu
 	HighGCCPUWarning     float64       // percent of CPU over the window; default 25
@@ -177,7 +180,7 @@ var settings = []setting{
 	{"max-processes", "", unitCount, "1000", "process summaries kept in a report",
 		func(c *Config) any { return &c.MaxProcesses }},
 
-	{"gc-frequency.max-per-second", "gc-frequency", unitNumber, "50", "GC cycles per second over the window",
+	{"gc-frequency.max-per-second", "gc-frequency", unitNumber, "20", "GC cycles per second over the window",
 		func(c *Config) any { return &c.GCFrequencyMaxPerSecond }},
 	{"gc-frequency.min-duration", "gc-frequency", unitDuration, "3s", "how long the rate must hold",
 		func(c *Config) any { return &c.GCFrequencyMinDuration }},
@@ -189,19 +192,27 @@ var settings = []setting{
 	{"alloc-churn.min-duration", "alloc-churn", unitDuration, "3s", "how long both must hold",
 		func(c *Config) any { return &c.AllocChurnMinDuration }},
 
+	{"alloc-churn.min-heap", "alloc-churn", unitSize, "8MiB", "heaps at GC start below this are left to min-heap-thrash",
+		func(c *Config) any { return &c.AllocChurnMinHeap }},
+
 	{"heap-doubling.cycles", "heap-doubling", unitCount, "3", "consecutive cycles whose heap goal at least doubles",
 		func(c *Config) any { return &c.HeapDoublingCycles }},
-	{"heap-doubling.min-heap", "heap-doubling", unitSize, "64MiB", "heap goal the doubling must reach",
+	{"heap-doubling.min-factor", "heap-doubling", unitNumber, "1.9", "growth of the goal from one cycle to the next that counts as doubling (the goal is computed from a live heap just under the last goal)",
+		func(c *Config) any { return &c.HeapDoublingMinFactor }},
+	{"heap-doubling.min-heap", "heap-doubling", unitSize, "16MiB", "doublings from a smaller heap goal do not count (start-up)",
 		func(c *Config) any { return &c.HeapDoublingMinHeap }},
 
-	{"live-heap-growth.min-duration", "live-heap-growth", unitDuration, "20s", "span the live heap must grow over",
+	{"live-heap-growth.min-duration", "live-heap-growth", unitDuration, "5s", "span the live heap must grow over",
 		func(c *Config) any { return &c.LiveHeapGrowthMinDuration }},
-	{"live-heap-growth.min-growth", "live-heap-growth", unitSize, "32MiB", "growth of the fitted live heap over that span",
+	{"live-heap-growth.min-growth", "live-heap-growth", unitSize, "16MiB", "growth of the fitted live heap over that span",
 		func(c *Config) any { return &c.LiveHeapGrowthMinGrowth }},
 	{"live-heap-growth.min-percent", "live-heap-growth", unitPercent, "50%", "growth relative to the fitted start",
 		func(c *Config) any { return &c.LiveHeapGrowthMinPercent }},
 	{"live-heap-growth.min-r2", "live-heap-growth", unitNumber, "0.8", "goodness of the linear fit (R², 0–1)",
 		func(c *Config) any { return &c.LiveHeapGrowthMinR2 }},
+
+	{"live-heap-growth.max-step", "live-heap-growth", unitPercent, "25%", "share of the growth a single cycle may add (jumps are heap-doubling)",
+		func(c *Config) any { return &c.LiveHeapGrowthMaxStep }},
 
 	{"high-gc-cpu.warning", "high-gc-cpu", unitPercent, "25%", "GC CPU over the window for a warning",
 		func(c *Config) any { return &c.HighGCCPUWarning }},
@@ -245,7 +256,7 @@ var settings = []setting{
 
 	{"min-heap-thrash.max-goal", "min-heap-thrash", unitSize, "4MiB", "heap goal at the runtime's minimum",
 		func(c *Config) any { return &c.MinHeapThrashMaxGoal }},
-	{"min-heap-thrash.min-per-second", "min-heap-thrash", unitNumber, "10", "GC cycles per second over the window",
+	{"min-heap-thrash.min-per-second", "min-heap-thrash", unitNumber, "20", "GC cycles per second over the window",
 		func(c *Config) any { return &c.MinHeapThrashMinPerSec }},
 	{"min-heap-thrash.min-duration", "min-heap-thrash", unitDuration, "3s", "how long both must hold",
 		func(c *Config) any { return &c.MinHeapThrashMinDuration }},

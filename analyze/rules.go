@@ -1,0 +1,585 @@
+package analyze
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/gctrace/gctrace/parser"
+)
+
+// Rule IDs. They are stable: configuration files and CI scripts name them.
+const (
+	RuleGCFrequency         = "gc-frequency"
+	RuleAllocChurn          = "alloc-churn"
+	RuleHeapDoubling        = "heap-doubling"
+	RuleLiveHeapGrowth      = "live-heap-growth"
+	RuleHighGCCPU           = "high-gc-cpu"
+	RuleLongPause           = "long-pause"
+	RuleMarkAssist          = "mark-assist"
+	RuleForcedGC            = "forced-gc"
+	RuleHeapOvershoot       = "heap-overshoot"
+	RuleMemoryLimitPressure = "memory-limit-pressure"
+	RuleMinHeapThrash       = "min-heap-thrash"
+	RulePeriodicGC          = "periodic-gc"
+	RuleProcsChange         = "procs-change"
+	RuleUnparsedLines       = "unparsed-lines"
+	RuleLowResolution       = "low-resolution"
+)
+
+// Indexes of the per-process rules into proc.findings.
+const (
+	ruleGCFrequency = iota
+	ruleAllocChurn
+	ruleHeapDoubling
+	ruleLiveHeapGrowth
+	ruleHighGCCPU
+	ruleLongPause
+	ruleMarkAssist
+	ruleForcedGC
+	ruleHeapOvershoot
+	ruleMemoryLimit
+	ruleMinHeapThrash
+	rulePeriodicGC
+	ruleProcsChange
+	ruleLowResolution
+	numRules
+)
+
+var ruleIDs = [numRules]string{
+	ruleGCFrequency:    RuleGCFrequency,
+	ruleAllocChurn:     RuleAllocChurn,
+	ruleHeapDoubling:   RuleHeapDoubling,
+	ruleLiveHeapGrowth: RuleLiveHeapGrowth,
+	ruleHighGCCPU:      RuleHighGCCPU,
+	ruleLongPause:      RuleLongPause,
+	ruleMarkAssist:     RuleMarkAssist,
+	ruleForcedGC:       RuleForcedGC,
+	ruleHeapOvershoot:  RuleHeapOvershoot,
+	ruleMemoryLimit:    RuleMemoryLimitPressure,
+	ruleMinHeapThrash:  RuleMinHeapThrash,
+	rulePeriodicGC:     RulePeriodicGC,
+	ruleProcsChange:    RuleProcsChange,
+	ruleLowResolution:  RuleLowResolution,
+}
+
+// catalogue documents every rule; Rules adds the thresholds from settings.
+var catalogue = []RuleInfo{
+	{ID: RuleGCFrequency, Severity: Warning,
+		Summary: "the GC runs many times a second, for seconds on end",
+		Advice:  "Each cycle costs a fixed overhead; allocate less (see the allocs profile) or give the heap more room with GOGC or GOMEMLIMIT (https://go.dev/doc/gc-guide)."},
+	{ID: RuleAllocChurn, Severity: Warning,
+		Summary: "a high allocation rate of memory that is garbage by the next cycle",
+		Advice:  "Find the allocating code in the allocs profile (alloc_space) and reuse buffers (sync.Pool, preallocated slices) or avoid the allocation."},
+	{ID: RuleHeapDoubling, Severity: Warning,
+		Summary: "the heap goal doubles several cycles in a row: something loads a lot into memory at once",
+		Advice:  "Look for what loads whole data sets or grows an unbounded buffer (heap profile, inuse_space); stream or bound it."},
+	{ID: RuleLiveHeapGrowth, Severity: Warning,
+		Summary: "the live heap after GC climbs steadily: a leak or an unbounded cache",
+		Advice:  "Compare two heap profiles (inuse_space) taken a while apart to find what keeps growing; bound or evict it."},
+	{ID: RuleHighGCCPU, Severity: Warning,
+		Summary: "the GC uses a large share of the available CPU (from the cpu fields, over a sliding window)",
+		Advice:  "Allocate less, or trade memory for CPU by raising GOGC or setting GOMEMLIMIT (https://go.dev/doc/gc-guide)."},
+	{ID: RuleLongPause, Severity: Warning,
+		Summary: "a stop-the-world pause (first plus last clock phase) is long",
+		Advice:  "Long pauses usually come from an overloaded machine (GOMAXPROCS above the CPUs you get), very many goroutines, or an old Go release; check CPU limits and upgrade Go."},
+	{ID: RuleMarkAssist, Severity: Warning,
+		Summary: "goroutines spend much of the marking CPU assisting the GC instead of running: allocation outpaces marking",
+		Advice:  "Assists are latency paid by your goroutines; allocate less in hot paths, or raise GOGC so marking starts earlier relative to the heap."},
+	{ID: RuleForcedGC, Severity: Warning,
+		Summary: "the program calls runtime.GC or debug.FreeOSMemory itself",
+		Advice:  "Explicit collections are rarely needed and cost a full cycle each; remove runtime.GC / debug.FreeOSMemory calls or use GOMEMLIMIT instead."},
+	{ID: RuleHeapOvershoot, Severity: Warning,
+		Summary: "the heap at mark end exceeds the goal in many cycles: the GC starts too late for the allocation rate",
+		Advice:  "The heap peaks above what GOGC/GOMEMLIMIT promise; allocate less during marking, or leave headroom in memory limits."},
+	{ID: RuleMemoryLimitPressure, Severity: Warning,
+		Summary: "the heap goal sits well below what GOGC alone would give: the memory limit binds",
+		Advice:  "The live heap is close to GOMEMLIMIT, so the GC runs ever more often; raise the limit or shrink the live heap before the GC CPU climbs further."},
+	{ID: RuleMinHeapThrash, Severity: Warning,
+		Summary: "the heap goal is pinned at the 4 MiB minimum while GCs come many times a second",
+		Advice:  "The live heap is tiny but allocation is fast; raise GOGC or set GOMEMLIMIT so the heap may grow, or allocate less."},
+	{ID: RulePeriodicGC, Severity: Info,
+		Summary: "the runtime forced a GC because none ran for 2 minutes (GC forced)",
+		Advice:  "Nothing to do: the program is mostly idle between these cycles."},
+	{ID: RuleProcsChange, Severity: Info,
+		Summary: "GOMAXPROCS changed within a process",
+		Advice:  "Go 1.25+ follows CPU limits; otherwise runtime.GOMAXPROCS was called. Per-cycle CPU figures use each cycle's P."},
+	{ID: RuleUnparsedLines, Severity: Warning,
+		Summary: "lines that look like GC trace lines but could not be read (the program's output broke them, or a new format)",
+		Advice:  "Send the program's own output elsewhere (stdout), or report the lines if the Go release is new."},
+	{ID: RuleLowResolution, Severity: Info,
+		Summary: "most figures sit at the trace's print floor (0–1 MB heaps, pauses printed as 0, a clock that ticks in ms)",
+		Advice:  "The trace truncates MB and times; figures this small are rounded to nothing, so read them as upper bounds."},
+}
+
+// Rules returns the rule catalogue, sorted by ID, with each rule's
+// thresholds and their defaults.
+func Rules() []RuleInfo {
+	out := make([]RuleInfo, len(catalogue))
+	copy(out, catalogue)
+	def := DefaultConfig()
+	for i := range out {
+		for _, s := range settings {
+			if s.rule == out[i].ID {
+				out[i].Thresholds = append(out[i].Thresholds, Threshold{Name: s.name, Default: s.get(&def), Doc: s.doc})
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+func ruleIndex(id string) int {
+	for i, r := range ruleIDs {
+		if r == id {
+			return i
+		}
+	}
+	return -1
+}
+
+func adviceOf(id string) string {
+	for _, r := range catalogue {
+		if r.ID == id {
+			return r.Advice
+		}
+	}
+	return ""
+}
+
+// finding returns the process's finding for a rule, starting it at the
+// given cycle if it is new.
+func (a *Analyzer) finding(p *proc, rule int, sev Severity, line, n int, t int64) *finding {
+	f := p.findings[rule]
+	if f == nil {
+		f = &finding{emitted: -1}
+		f.Rule, f.Severity, f.Process, f.File = ruleIDs[rule], sev, p.key.process, p.key.file
+		f.FirstLine, f.LastLine, f.FirstCycle, f.LastCycle = line, line, n, n
+		f.Start, f.End = -1, -1
+		if t >= 0 && p.timed {
+			f.Start, f.End = time.Duration(t), time.Duration(t)
+		}
+		f.Advice = adviceOf(f.Rule)
+		p.findings[rule] = f
+	}
+	if sev > f.Severity {
+		f.Severity = sev
+	}
+	return f
+}
+
+// fire is finding for rules whose occurrence is a single cycle.
+func (a *Analyzer) fire(p *proc, rule int, sev Severity, line, n int, t int64) *finding {
+	return a.finding(p, rule, sev, line, n, t)
+}
+
+// extend stretches a finding to the given cycle and emits it if it is new
+// or has become more severe.
+func (a *Analyzer) extend(p *proc, f *finding, line, n int, t int64) {
+	if line > f.LastLine {
+		f.LastLine, f.LastCycle = line, n
+	}
+	if t >= 0 && p.timed && time.Duration(t) > f.End {
+		f.End = time.Duration(t)
+	}
+	if f.Severity > f.emitted {
+		a.emit(p, f)
+	}
+}
+
+// emit writes the finding's message and hands a copy to the callback.
+func (a *Analyzer) emit(p *proc, f *finding) {
+	f.emitted = f.Severity
+	if a.onFinding == nil {
+		return
+	}
+	out := a.render(p, f)
+	a.onFinding(out)
+}
+
+// render returns the finding with its message and evidence written from
+// the current numbers.
+func (a *Analyzer) render(p *proc, f *finding) Finding {
+	out := f.Finding
+	msg, ev := a.describe(p, f)
+	out.Message = msg
+	sort.Slice(ev, func(i, j int) bool { return ev[i].Name < ev[j].Name })
+	for i := range ev {
+		ev[i].Value = round3(ev[i].Value)
+	}
+	out.Evidence = ev
+	return out
+}
+
+// sustained judges a windowed condition that must hold for need before it
+// is a finding.
+func (a *Analyzer) sustained(p *proc, s *sustain, rule int, sev Severity, cond bool, value float64, need time.Duration, w *window, g *parser.GC, t int64) *finding {
+	held := s.update(cond, w, t)
+	if held < 0 {
+		return nil
+	}
+	if value > s.worst || held == time.Duration(t-s.since) && s.worst == 0 {
+		s.worst = value
+	}
+	if held < need {
+		return nil
+	}
+	f := a.finding(p, rule, sev, s.line, s.n, s.since)
+	f.v[0] = math.Max(f.v[0], s.worst)
+	f.v[1] = math.Max(f.v[1], held.Seconds())
+	return f
+}
+
+func (a *Analyzer) windowRules(p *proc, g *parser.GC, w *window, t int64) {
+	cfg := &a.cfg
+	if cfg.Enabled(RuleGCFrequency) {
+		cond := w.gcRate > cfg.GCFrequencyMaxPerSecond
+		if f := a.sustained(p, &p.gcFreq, ruleGCFrequency, Warning, cond, w.gcRate, cfg.GCFrequencyMinDuration, w, g, t); f != nil {
+			a.extend(p, f, g.Line, g.N, t)
+		}
+	}
+	if cfg.Enabled(RuleAllocChurn) {
+		share := 100.0
+		if w.h0 > 0 {
+			share = float64(w.h2) / float64(w.h0) * 100
+		}
+		cond := w.allocRate >= cfg.AllocChurnMinRate && w.h0 > 0 && share <= cfg.AllocChurnMaxLiveShare
+		if f := a.sustained(p, &p.churn, ruleAllocChurn, Warning, cond, w.allocRate, cfg.AllocChurnMinDuration, w, g, t); f != nil {
+			if f.v[2] == 0 || share < f.v[2] {
+				f.v[2] = share
+			}
+			a.extend(p, f, g.Line, g.N, t)
+		}
+	}
+	if cfg.Enabled(RuleHighGCCPU) {
+		cond := w.cpuPct >= cfg.HighGCCPUWarning
+		f := a.sustained(p, &p.cpuWarn, ruleHighGCCPU, Warning, cond, w.cpuPct, cfg.HighGCCPUMinDuration, w, g, t)
+		errOn := a.sustainedQuiet(&p.cpuErr, w.cpuPct >= cfg.HighGCCPUError && cfg.HighGCCPUError > 0, w, t)
+		if f != nil {
+			if errOn >= cfg.HighGCCPUMinDuration {
+				f.Severity = Error
+			}
+			a.extend(p, f, g.Line, g.N, t)
+		}
+	}
+	if cfg.Enabled(RuleMarkAssist) {
+		cond := w.assistPct >= cfg.MarkAssistMaxShare && w.cpuPct >= cfg.MarkAssistMinGCCPU && w.assist > 0
+		if f := a.sustained(p, &p.assistS, ruleMarkAssist, Warning, cond, w.assistPct, cfg.MarkAssistMinDuration, w, g, t); f != nil {
+			f.v[2] = math.Max(f.v[2], w.cpuPct)
+			a.extend(p, f, g.Line, g.N, t)
+		}
+	}
+	if cfg.Enabled(RuleMinHeapThrash) {
+		cond := w.gcRate >= cfg.MinHeapThrashMinPerSec && w.minh*4 >= w.all*3
+		if f := a.sustained(p, &p.thrash, ruleMinHeapThrash, Warning, cond, w.gcRate, cfg.MinHeapThrashMinDuration, w, g, t); f != nil {
+			a.extend(p, f, g.Line, g.N, t)
+		}
+	}
+}
+
+// sustainedQuiet tracks a condition without a finding of its own.
+func (a *Analyzer) sustainedQuiet(s *sustain, cond bool, w *window, t int64) time.Duration {
+	return s.update(cond, w, t)
+}
+
+// heapDoubling follows chains of cycles whose goal (or, without a goal,
+// live heap) at least doubles, counting only doublings from a heap at
+// least HeapDoublingMinHeap so that start-up from the 4 MiB minimum does
+// not count.
+func (a *Analyzer) heapDoubling(p *proc, g *parser.GC, goal, live int64, t int64) {
+	cfg := &a.cfg
+	if !cfg.Enabled(RuleHeapDoubling) {
+		return
+	}
+	v, prev := goal, p.prevGoal
+	if goal < 0 {
+		v, prev = live, p.prevLive
+	}
+	consecutive := p.prevOK && g.N == p.prevN+1
+	floor := max(cfg.HeapDoublingMinHeap, 1)
+	factor := cfg.HeapDoublingMinFactor
+	if factor <= 0 {
+		factor = 2
+	}
+	if consecutive && prev >= floor && v >= 0 && float64(v) >= factor*float64(prev) {
+		if p.doubling == 0 {
+			p.dblLine, p.dblN, p.dblStart, p.dblFrom = p.prevLine, p.prevN, p.prevStart, prev
+		}
+		p.doubling++
+	} else {
+		p.doubling = 0
+		return
+	}
+	if p.doubling < max(cfg.HeapDoublingCycles, 1) {
+		return
+	}
+	f := a.finding(p, ruleHeapDoubling, Warning, p.dblLine, p.dblN, p.dblStart)
+	if float64(p.doubling) > f.v[2] {
+		f.v[0] = float64(p.dblFrom) / (1 << 20)
+		f.v[1] = float64(v) / (1 << 20)
+		f.v[2] = float64(p.doubling)
+		f.v[3] = math.Max(float64(t-p.dblStart)/1e9, 0)
+		if !p.timed {
+			f.v[3] = -1
+		}
+	}
+	if float64(p.doubling) == f.v[2] && f.LastLine < g.Line {
+		f.LastLine, f.LastCycle = g.Line, g.N
+	}
+	if f.emitted < 0 {
+		a.extend(p, f, g.Line, g.N, t)
+	}
+}
+
+// memoryLimit compares each goal with the one GOGC alone would set from
+// the previous live heap. GOGC is read back from the cycles the limit did
+// not bind: the largest effective GOGC seen from a live heap of 16 MiB or
+// more (where truncation costs at most 6%), or 100 when there is none yet.
+func (a *Analyzer) memoryLimit(p *proc, g *parser.GC, goal int64, gogc float64, consecutive bool, t int64) {
+	cfg := &a.cfg
+	if p.prevLive >= 16<<20 && gogc > 0 {
+		p.gogcMax = math.Max(p.gogcMax, gogc)
+	}
+	if !cfg.Enabled(RuleMemoryLimitPressure) || g.Format < parser.FormatGo118 || goal < 0 || !consecutive || p.prevLive < 0 || g.Forced {
+		p.limitRun = 0
+		return
+	}
+	est := p.gogcMax
+	if est <= 0 {
+		est = 100
+	}
+	base := float64(p.prevLive + max(g.Stacks, 0) + max(g.Globals, 0))
+	implied := float64(p.prevLive) + base*est/100
+	if implied < float64(cfg.MemoryLimitMinHeap) || float64(goal)*100 >= cfg.MemoryLimitMaxGoalShare*implied {
+		p.limitRun = 0
+		return
+	}
+	if p.limitRun == 0 {
+		p.limitLine, p.limitN, p.limitStart = g.Line, g.N, t
+	}
+	p.limitRun++
+	if p.limitRun < max(cfg.MemoryLimitMinCycles, 1) {
+		return
+	}
+	f := a.finding(p, ruleMemoryLimit, Warning, p.limitLine, p.limitN, p.limitStart)
+	share := float64(goal) / implied * 100
+	if f.v[3] == 0 || share < f.v[2] {
+		f.v[0] = float64(goal) / (1 << 20)
+		f.v[1] = implied / (1 << 20)
+		f.v[2] = share
+		f.v[4] = est
+	}
+	f.v[3] = math.Max(f.v[3], float64(p.limitRun))
+	a.extend(p, f, g.Line, g.N, t)
+}
+
+// addBlock feeds the live-heap fit's blocks and judges live-heap-growth
+// each time a block fills. Blocks double in size when all are full, so
+// the fit over any suffix of blocks is available in constant memory.
+func (a *Analyzer) addBlock(p *proc, ts, y, step float64, line int) {
+	if p.nblk == 0 {
+		p.nblk = 1
+	}
+	p.blk[p.nblk-1].add(ts, y, step, line)
+	p.blkCycles++
+	if p.blkCycles < p.blkSize {
+		return
+	}
+	a.liveGrowth(p)
+	if p.nblk == blocks {
+		for i := 0; i < blocks/2; i++ {
+			m := p.blk[2*i]
+			m.merge(&p.blk[2*i+1])
+			p.blk[i] = m
+		}
+		for i := blocks / 2; i < blocks; i++ {
+			p.blk[i] = fitSums{}
+		}
+		p.nblk = blocks / 2
+		p.blkSize *= 2
+	}
+	p.nblk++
+	p.blkCycles = 0
+}
+
+// liveGrowth fits the live heap over all closed blocks and over their
+// later half (so that a leak after a long flat start is seen too).
+func (a *Analyzer) liveGrowth(p *proc) {
+	cfg := &a.cfg
+	if !cfg.Enabled(RuleLiveHeapGrowth) {
+		return
+	}
+	for _, from := range [2]int{0, p.nblk / 2} {
+		var fit fitSums
+		for i := from; i < p.nblk; i++ {
+			fit.merge(&p.blk[i])
+		}
+		span := fit.t1 - fit.t0
+		if span*1e9 < float64(cfg.LiveHeapGrowthMinDuration) || span <= 0 {
+			continue
+		}
+		slope, icept, r2 := fit.line()
+		growth := slope * span
+		start := icept + slope*fit.t0
+		pct := growth / math.Max(start, 1) * 100
+		if r2 < cfg.LiveHeapGrowthMinR2 || growth*(1<<20) < float64(cfg.LiveHeapGrowthMinGrowth) || growth <= 0 ||
+			pct < cfg.LiveHeapGrowthMinPercent || fit.maxStep > growth*cfg.LiveHeapGrowthMaxStep/100 {
+			continue
+		}
+		f := a.finding(p, ruleLiveHeapGrowth, Warning, fit.line0, 0, int64(fit.t0*1e9))
+		if f.emitted < 0 || fit.t1-fit.t0 >= f.v[4] {
+			f.FirstLine, f.FirstCycle, f.Start = fit.line0, 0, time.Duration(fit.t0*1e9)
+			f.v[0], f.v[1], f.v[2], f.v[3], f.v[4] = growth, pct, slope, r2, span
+			f.v[5], f.v[6] = start, start+growth
+		}
+		a.extend(p, f, fit.line1, 0, int64(fit.t1*1e9))
+		return
+	}
+}
+
+// lowResolution notes figures that sit at the trace's print floor.
+func (a *Analyzer) lowResolution(p *proc, g *parser.GC, t int64) {
+	if p.cycles < 8 || !a.cfg.Enabled(RuleLowResolution) || p.findings[ruleLowResolution] != nil {
+		return
+	}
+	if len(a.floors(p)) == 0 {
+		return
+	}
+	f := a.finding(p, ruleLowResolution, Info, p.firstLine, p.firstN, p.firstStart)
+	a.extend(p, f, g.Line, g.N, t)
+}
+
+// floors lists the figures most of whose values sit at the print floor.
+func (a *Analyzer) floors(p *proc) []string {
+	var out []string
+	if p.cycles == 0 {
+		return nil
+	}
+	share := func(n int64) bool { return float64(n)*100 >= a.cfg.LowResolutionMinShare*float64(p.cycles) && n > 0 }
+	if share(p.coarseClock) {
+		out = append(out, "clock")
+	}
+	if share(p.floorHeap) {
+		out = append(out, "heap")
+	}
+	if share(p.floorPause) {
+		out = append(out, "pause")
+	}
+	return out
+}
+
+// describe writes a finding's one-line evidence and its figures.
+func (a *Analyzer) describe(p *proc, f *finding) (string, []Figure) {
+	v := f.v
+	var span string
+	if f.Start >= 0 && f.End >= 0 {
+		span = fmt.Sprintf(" from %s to %s", secs(f.Start), secs(f.End))
+	}
+	switch f.Rule {
+	case RuleUnparsedLines:
+		n := a.st.unparsed
+		first := ""
+		if len(a.st.unparsedPos) > 0 {
+			first = "; first: " + a.st.unparsedPos[0]
+		}
+		return fmt.Sprintf("%d GC-like line(s) could not be read%s", n, first),
+			[]Figure{{Name: "unparsed_lines", Value: float64(n), Unit: "lines"}}
+	}
+	if p == nil {
+		return "", nil
+	}
+	rep := a.processReport(p)
+	switch f.Rule {
+	case RuleGCFrequency:
+		return fmt.Sprintf("up to %.1f GCs/s over %s windows, held for %.1fs%s; %.1f GCs/s overall",
+				v[0], a.windowName(), v[1], span, rep.GCPerSecond),
+			[]Figure{{"max_gc_per_second", v[0], "1/s"}, {"held_s", v[1], "s"}, {"gc_per_second", rep.GCPerSecond, "1/s"}}
+	case RuleAllocChurn:
+		mib := v[0] / (1 << 20)
+		return fmt.Sprintf("allocating up to %.0f MiB/s over %s windows, with as little as %.0f%% of the heap live after each cycle, held for %.1fs%s; %.1f MiB allocated per cycle",
+				mib, a.windowName(), v[2], v[1], span, rep.AllocMiBPerCycle),
+			[]Figure{{"max_alloc_rate_mib_per_s", mib, "MiB/s"}, {"live_share_percent", v[2], "%"}, {"held_s", v[1], "s"},
+				{"alloc_rate_mib_per_s", rep.AllocRateMiBPerS, "MiB/s"}, {"alloc_mib_per_cycle", rep.AllocMiBPerCycle, "MiB"}}
+	case RuleHeapDoubling:
+		in := ""
+		if v[3] >= 0 {
+			in = fmt.Sprintf(" in %.2fs", v[3])
+		}
+		return fmt.Sprintf("heap goal doubled %d cycles in a row, %.0f → %.0f MB%s; peak heap %.0f MB",
+				int(v[2]), v[0], v[1], in, rep.HeapPeakMiB),
+			[]Figure{{"doublings", v[2], "cycles"}, {"from_mib", v[0], "MiB"}, {"to_mib", v[1], "MiB"}, {"heap_peak_mib", rep.HeapPeakMiB, "MiB"}}
+	case RuleLiveHeapGrowth:
+		return fmt.Sprintf("live heap grew %.0f → %.0f MB (+%.0f MB, +%.0f%%) over %.0fs, %.2f MB/s, R² %.2f",
+				v[5], v[6], v[0], v[1], v[4], v[2], v[3]),
+			[]Figure{{"growth_mib", v[0], "MiB"}, {"growth_percent", v[1], "%"}, {"slope_mib_per_s", v[2], "MiB/s"}, {"fit_r2", v[3], ""}, {"span_s", v[4], "s"}}
+	case RuleHighGCCPU:
+		return fmt.Sprintf("GC used up to %.0f%% of CPU over %s windows, held for %.1fs%s; %.1f%% overall",
+				v[0], a.windowName(), v[1], span, rep.GCCPUPercent),
+			[]Figure{{"max_gc_cpu_percent", v[0], "%"}, {"held_s", v[1], "s"}, {"gc_cpu_percent", rep.GCCPUPercent, "%"}}
+	case RuleLongPause:
+		return fmt.Sprintf("%d pause(s) of %s or more, longest %s (gc %d); p99 %.3g ms",
+				p.longPauses, a.cfg.LongPauseWarning, p.maxPause, p.maxPauseN, rep.PauseMS.P99),
+			[]Figure{{"long_pauses", float64(p.longPauses), "cycles"}, {"max_pause_ms", float64(p.maxPause) / 1e6, "ms"}, {"pause_p99_ms", rep.PauseMS.P99, "ms"}}
+	case RuleMarkAssist:
+		return fmt.Sprintf("assists did up to %.0f%% of mark work over %s windows with GC CPU up to %.0f%%, held for %.1fs%s; %.0f%% overall",
+				v[0], a.windowName(), v[2], v[1], span, rep.AssistPercent),
+			[]Figure{{"max_assist_percent", v[0], "%"}, {"max_gc_cpu_percent", v[2], "%"}, {"held_s", v[1], "s"}, {"assist_percent", rep.AssistPercent, "%"}}
+	case RuleForcedGC:
+		return fmt.Sprintf("%d of %d cycles were forced (runtime.GC or debug.FreeOSMemory)%s", p.forced, p.cycles, span),
+			[]Figure{{"forced_cycles", float64(p.forced), "cycles"}, {"cycles", float64(p.cycles), "cycles"}}
+	case RuleHeapOvershoot:
+		return fmt.Sprintf("heap at mark end exceeded the goal by more than %.0f%% in %d of %d cycles (goal ≥ %s)",
+				a.cfg.HeapOvershootMinExcess, p.overshootBig, p.goalCycles, formatSize(float64(a.cfg.HeapOvershootMinHeap))),
+			[]Figure{{"overshoot_cycles", float64(p.overshootBig), "cycles"}, {"cycles", float64(p.goalCycles), "cycles"}}
+	case RuleMemoryLimitPressure:
+		return fmt.Sprintf("heap goal %.0f MB is %.0f%% of the %.0f MB GOGC=%.0f would set, %d cycles in a row; %.1f GCs/s, GC CPU up to %.0f%%",
+				v[0], v[2], v[1], v[4], int(v[3]), rep.GCPerSecond, rep.GCCPUPercentMaxWindow),
+			[]Figure{{"goal_mib", v[0], "MiB"}, {"gogc_goal_mib", v[1], "MiB"}, {"goal_percent", v[2], "%"}, {"cycles", v[3], "cycles"},
+				{"gogc", v[4], ""}, {"gc_per_second", rep.GCPerSecond, "1/s"}}
+	case RuleMinHeapThrash:
+		return fmt.Sprintf("heap goal at the %s minimum while up to %.0f GCs/s ran over %s windows, held for %.1fs%s",
+				formatSize(float64(a.cfg.MinHeapThrashMaxGoal)), v[0], a.windowName(), v[1], span),
+			[]Figure{{"max_gc_per_second", v[0], "1/s"}, {"held_s", v[1], "s"}, {"heap_goal_max_mib", rep.HeapGoalMiB.Max, "MiB"}}
+	case RulePeriodicGC:
+		return fmt.Sprintf("%d periodic GC(s) after 2 minutes without one", p.periodic),
+			[]Figure{{"periodic_cycles", float64(p.periodic), "cycles"}}
+	case RuleProcsChange:
+		return fmt.Sprintf("GOMAXPROCS changed %d time(s), between %d and %d", p.procsChanges, p.procsMin, p.procsMax),
+			[]Figure{{"changes", float64(p.procsChanges), ""}, {"procs_min", float64(p.procsMin), "P"}, {"procs_max", float64(p.procsMax), "P"}}
+	case RuleLowResolution:
+		fl := a.floors(p)
+		var parts []string
+		var ev []Figure
+		for _, x := range fl {
+			var n int64
+			switch x {
+			case "clock":
+				n = p.coarseClock
+				parts = append(parts, fmt.Sprintf("%d of %d cycles have a millisecond clock", n, p.cycles))
+			case "heap":
+				n = p.floorHeap
+				parts = append(parts, fmt.Sprintf("%d of %d cycles have heaps of 0–1 MB", n, p.cycles))
+			case "pause":
+				n = p.floorPause
+				parts = append(parts, fmt.Sprintf("%d of %d pauses print as 0", n, p.cycles))
+			}
+			ev = append(ev, Figure{x + "_cycles", float64(n), "cycles"})
+		}
+		return strings.Join(parts, "; "), ev
+	}
+	return "", nil
+}
+
+func (a *Analyzer) windowName() string {
+	w := a.cfg.Window
+	if w <= 0 {
+		w = 10 * time.Second
+	}
+	return w.String()
+}
+
+func secs(d time.Duration) string {
+	return fmt.Sprintf("%.3fs", d.Seconds())
+}
