@@ -12,10 +12,9 @@ const (
 	// it never continues a stream it has forgotten, so a process evicted
 	// here is finished and can be summarised.
 	maxLive = 32
-	// ringSize is how many cycles a window can hold. At 255 cycles the
-	// millisecond truncation of the start times no longer matters for a
-	// rate, so a window may be shorter than Config.Window when GCs come
-	// faster than that.
+	// ringSize is how many snapshots the window ring holds. Snapshots are
+	// at least Config.Window/64 apart, so the ring always reaches a whole
+	// window back.
 	ringSize = 256
 	// minWindowSpan is the shortest window the windowed rules judge:
 	// shorter ones are dominated by the timestamp's millisecond truncation
@@ -40,6 +39,7 @@ type slot struct {
 	start  int64 // ns since process start
 	line   int
 	n      int
+	all    int64   // cycles
 	cycles int64   // background (not user-forced) cycles
 	cpu    int64   // GC CPU, ns
 	capac  float64 // Σ Δt × P, ns: the CPU the process could have used
@@ -50,17 +50,16 @@ type slot struct {
 	minh   int64   // cycles whose goal sits at the minimum heap
 }
 
-// window is the difference of two slots.
+// window holds the figures of the cycles in the window: the ring's
+// newest slot minus its oldest.
 type window struct {
-	span                      time.Duration
-	cycles, all               int64
-	cpu, alloc, assist, bg    int64
-	capac                     float64
-	h0, h2, minh              int64
-	firstLine, firstN         int
-	firstStart                int64
-	cpuPct, gcRate, allocRate float64
-	assistPct                 float64
+	all               int64 // cycles, forced ones included
+	minh              int64 // cycles at the minimum heap
+	firstLine, firstN int   // the oldest cycle
+	firstStart        int64
+	gcRate, allocRate float64 // background cycles per second, bytes per second
+	cpuPct, assistPct float64
+	liveShare         float64 // Σ H2 / Σ H0 in percent over heaps above the minimum; -1 without any
 }
 
 // fitSums accumulates a least-squares line through (t, y).
@@ -128,21 +127,21 @@ func (f *fitSums) line() (slope, icept, r2 float64) {
 
 // sustain tracks how long a windowed condition has held without a break.
 type sustain struct {
-	on          bool
-	since       int64 // process time it became true
-	line, n     int
-	worst       float64
-	worstWindow window
+	on      bool
+	since   int64 // process time it became true: the start of the first window it held in
+	line, n int
+	worst   float64 // the worst value while it has held
 }
 
-// update records the condition at time t; it returns how long it has held.
+// update records the condition at the newest cycle (time t) of window w;
+// it returns how long it has held, or -1.
 func (s *sustain) update(cond bool, w *window, t int64) time.Duration {
 	if !cond {
 		s.on = false
 		return -1
 	}
 	if !s.on {
-		s.on, s.since, s.line, s.n = true, w.firstStart, w.firstLine, w.firstN
+		s.on, s.since, s.line, s.n, s.worst = true, w.firstStart, w.firstLine, w.firstN, 0
 	}
 	return time.Duration(t - s.since)
 }
@@ -195,6 +194,7 @@ type proc struct {
 
 	ring       [ringSize]slot
 	head, tail int64 // absolute slot numbers; head is the next to write
+	cum        slot  // the running sums the next slot starts from
 
 	gcFreq, churn, cpuWarn, cpuErr, assistS, thrash sustain
 
@@ -207,6 +207,12 @@ type proc struct {
 	limitStart              int64
 	limitGoal, limitImplied int64
 	longPauses              int64
+	longLine, longN         int
+	longStart               int64
+	forcedLine, forcedN     int
+	forcedStart             int64
+	overLine, overN         int
+	overStart               int64
 	maxPause                time.Duration
 	maxPauseLine, maxPauseN int
 	maxPauseStart           int64
@@ -253,6 +259,16 @@ type doneProc struct {
 func (a *Analyzer) init() {
 	a.st.live = make(map[procKey]*proc)
 	a.st.files = make(map[string]int)
+	for i, id := range ruleIDs {
+		a.on[i] = a.cfg.Enabled(id)
+	}
+	a.unparsedOn = a.cfg.Enabled(RuleUnparsedLines)
+	w := a.cfg.Window
+	if w <= 0 {
+		w = 10 * time.Second
+	}
+	a.window, a.minSpan, a.step = int64(w), int64(min(w, minWindowSpan)), int64(w/64)
+	a.overFactor = 1 + a.cfg.HeapOvershootMinExcess/100
 }
 
 // Add takes the next record of the input: *parser.GC records are
@@ -350,22 +366,12 @@ func (a *Analyzer) evictOldest() {
 // most Config.MaxProcesses: the least interesting (lowest worst severity,
 // then fewest cycles) is dropped.
 func (a *Analyzer) retire(p *proc) {
-	d := doneProc{rep: a.processReport(p), fileIdx: p.fileIdx, findings: a.procFindings(p), worst: -1}
-	for _, f := range d.findings {
-		if f.Severity > d.worst {
-			d.worst = f.Severity
-		}
-	}
-	a.st.done = append(a.st.done, d)
-	limit := a.cfg.MaxProcesses
-	if limit < 1 {
-		limit = 1
-	}
+	a.st.done = append(a.st.done, a.summarise(p))
+	limit := max(a.cfg.MaxProcesses, 1)
 	for len(a.st.done) > limit {
 		drop := 0
-		for i, x := range a.st.done {
-			y := a.st.done[drop]
-			if x.worst < y.worst || (x.worst == y.worst && x.rep.Cycles < y.rep.Cycles) {
+		for i := range a.st.done {
+			if a.st.done[drop].moreInteresting(&a.st.done[i]) {
 				drop = i
 			}
 		}
@@ -374,13 +380,38 @@ func (a *Analyzer) retire(p *proc) {
 	}
 }
 
+func (a *Analyzer) summarise(p *proc) doneProc {
+	d := doneProc{rep: a.processReport(p), fileIdx: p.fileIdx, findings: a.procFindings(p), worst: -1}
+	for _, f := range d.findings {
+		if f.Severity > d.worst {
+			d.worst = f.Severity
+		}
+	}
+	return d
+}
+
+// moreInteresting orders processes for keeping: worse findings first, then
+// more cycles, then earlier in the input.
+func (d *doneProc) moreInteresting(e *doneProc) bool {
+	if d.worst != e.worst {
+		return d.worst > e.worst
+	}
+	if d.rep.Cycles != e.rep.Cycles {
+		return d.rep.Cycles > e.rep.Cycles
+	}
+	if d.fileIdx != e.fileIdx {
+		return d.fileIdx < e.fileIdx
+	}
+	return d.rep.Process < e.rep.Process
+}
+
 func (a *Analyzer) addSyntaxError(e *parser.SyntaxError) {
 	s := &a.st
 	s.unparsed++
 	if len(s.unparsedPos) < maxUnparsed {
 		s.unparsedPos = append(s.unparsedPos, e.Error())
 	}
-	if !a.cfg.Enabled(RuleUnparsedLines) {
+	if !a.unparsedOn {
 		return
 	}
 	f := s.unparsedF
@@ -398,11 +429,25 @@ func (a *Analyzer) addSyntaxError(e *parser.SyntaxError) {
 	}
 }
 
+// cycle is what one GC record says, in the analyzer's terms.
+type cycle struct {
+	g           *parser.GC
+	t           int64 // start, ns since process start; -1 when not printed
+	timed       bool
+	consecutive bool // follows the previous cycle of its process directly
+	procs       int  // at least 1
+	userForced  bool // runtime.GC or debug.FreeOSMemory
+	stwForced   bool // forced and stop-the-world throughout (Go 1.5–1.8)
+
+	pause, mark, cpu, assist, bg int64 // ns
+	h0, h1, h2, goal, live       int64 // bytes; live is H2, or H1 where H2 is absent
+	alloc                        int64 // bytes allocated since the previous cycle, -1 if unknown
+	gogc                         float64
+}
+
 // addGC folds one cycle into its process.
 func (a *Analyzer) addGC(g *parser.GC) {
 	p := a.lookup(g.File, g.Process, true)
-	cfg := &a.cfg
-
 	if p.cycles == 0 {
 		p.format = g.Format
 		p.firstLine, p.firstN = g.Line, g.N
@@ -413,278 +458,230 @@ func (a *Analyzer) addGC(g *parser.GC) {
 	}
 	p.cycles++
 	p.lastLine, p.lastN = g.Line, g.N
-	consecutive := p.prevOK && g.N == p.prevN+1
-	timed := p.timed && g.Start >= 0
-	t := int64(g.Start)
-	procs := g.Procs
-	if procs < 1 {
-		procs = 1
+
+	c := cycle{
+		g:           g,
+		t:           int64(g.Start),
+		timed:       p.timed && g.Start >= 0,
+		consecutive: p.prevOK && g.N == p.prevN+1,
+		procs:       max(g.Procs, 1),
+		userForced:  g.Forced && !g.LeakCheck,
+		h0:          g.HeapStart,
+		h1:          g.HeapEnd,
+		h2:          g.HeapLive,
+		goal:        g.HeapGoal,
+		alloc:       -1,
+		gogc:        -1,
+	}
+	if !c.timed {
+		c.t = -1
 	}
 	if g.CPUPercent >= 0 {
 		p.printedPct = g.CPUPercent
 	}
+	// Before Go 1.9 a forced cycle stopped the world throughout, and its
+	// assist and background CPU repeat the previous cycle's; its pause is
+	// what runtime.GC asked for.
+	c.stwForced = g.Forced && g.Format.Concurrent() && g.Format <= parser.FormatGo16 && g.Mark() == 0
+	c.pause, c.mark = int64(g.Pause()), int64(g.Mark())
+	if c.stwForced {
+		c.cpu = int64(g.CPU[0] + g.CPU[max(g.NCPU-1, 0)])
+	} else {
+		c.cpu, c.assist, c.bg = int64(g.CPUTime()), int64(g.Assist()), int64(g.Background())
+	}
+	c.live = c.h2
+	if c.live < 0 {
+		c.live = c.h1
+	}
+	if c.consecutive && c.h2 >= 0 && p.prevLive >= 0 {
+		c.alloc = max(c.h1-p.prevLive, 0)
+	}
+	// Effective GOGC: only where the goal is set by GOGC alone can it be
+	// read back, so not at the 4 MiB minimum heap nor for forced cycles.
+	if c.consecutive && g.Format >= parser.FormatGo118 && c.goal > 4<<20 && p.prevLive >= 4<<20 && !c.stwForced {
+		base := float64(p.prevLive + max(g.Stacks, 0) + max(g.Globals, 0))
+		c.gogc = float64(c.goal-p.prevLive) / base * 100
+	}
 
-	// GOMAXPROCS changes.
+	a.counts(p, &c)
+	a.cycleRules(p, &c)
+	if c.timed {
+		a.timedFigures(p, &c)
+	}
+
+	p.prevOK = true
+	p.prevN = g.N
+	p.prevLive = c.live
+	if c.h2 < 0 {
+		p.prevLive = -1
+	}
+	p.prevGoal = c.goal
+	p.prevProcs = g.Procs
+	p.prevLine = g.Line
+	p.prevStart = c.t
+}
+
+// counts updates the summary figures that need no time.
+func (a *Analyzer) counts(p *proc, c *cycle) {
+	g := c.g
 	if p.cycles > 1 && g.Procs != p.prevProcs {
 		p.procsChanges++
-		if cfg.Enabled(RuleProcsChange) {
-			f := a.fire(p, ruleProcsChange, Info, g.Line, g.N, t)
-			f.v[0] = float64(p.procsChanges)
-			a.extend(p, f, g.Line, g.N, t)
-		}
 	}
 	p.procsMin = min(p.procsMin, g.Procs)
 	p.procsMax = max(p.procsMax, g.Procs)
-
-	// Forced cycles. Before Go 1.9 a forced cycle stopped the world for
-	// all of it, and its assist and background CPU repeat the previous
-	// cycle's; its pause is what runtime.GC asked for.
-	userForced := g.Forced && !g.LeakCheck
-	stwForced := g.Forced && g.Format.Concurrent() && g.Format <= parser.FormatGo16 && g.Mark() == 0
 	if g.LeakCheck {
 		p.leakCheck++
 	}
-	if userForced {
-		p.forced++
-		if cfg.Enabled(RuleForcedGC) && p.forced >= int64(max(cfg.ForcedGCMinCycles, 1)) &&
-			float64(p.forced)*100 >= cfg.ForcedGCMinShare*float64(p.cycles) {
-			f := a.fire(p, ruleForcedGC, Warning, g.Line, g.N, t)
-			a.extend(p, f, g.Line, g.N, t)
-		}
-	} else if p.pendingForced > 0 {
-		// The cycle the periodic GC helper started ("GC forced" comes
-		// first); it is not marked (forced) from Go 1.9 on.
-		p.pendingForced = 0
-		p.periodic++
-		if cfg.Enabled(RulePeriodicGC) && p.periodic >= int64(max(cfg.PeriodicGCMinCycles, 1)) {
-			f := a.fire(p, rulePeriodicGC, Info, g.Line, g.N, t)
-			a.extend(p, f, g.Line, g.N, t)
-		}
-	}
-
-	// Times.
-	pause, mark := g.Pause(), g.Mark()
-	p.pause.add(float64(pause))
+	p.pause.addNS(c.pause)
 	if g.Format.Concurrent() {
-		p.mark.add(float64(mark))
+		p.mark.addNS(c.mark)
 	}
-	if pause == 0 {
+	if c.pause == 0 {
 		p.floorPause++
 	}
 	if coarse(g) {
 		p.coarseClock++
 	}
-	if !stwForced && pause > p.maxPause {
-		p.maxPause, p.maxPauseLine, p.maxPauseN, p.maxPauseStart = pause, g.Line, g.N, t
-	}
-	if !stwForced && cfg.Enabled(RuleLongPause) && pause >= cfg.LongPauseWarning && cfg.LongPauseWarning > 0 {
-		p.longPauses++
-		sev := Warning
-		if cfg.LongPauseError > 0 && pause >= cfg.LongPauseError {
-			sev = Error
-		}
-		f := a.fire(p, ruleLongPause, sev, g.Line, g.N, t)
-		a.extend(p, f, g.Line, g.N, t)
-	}
-
-	// CPU.
-	cpu, assist, bg := g.CPUTime(), g.Assist(), g.Background()
-	if stwForced {
-		cpu, assist, bg = g.CPU[0]+g.CPU[max(g.NCPU-1, 0)], 0, 0
-	}
-
-	// Heap.
-	h0, h1, h2, goal := g.HeapStart, g.HeapEnd, g.HeapLive, g.HeapGoal
-	live := h2
-	if live < 0 {
-		live = h1
-	}
-	if live >= 0 {
-		p.hasLive = true
-		p.liveMin = min(p.liveMin, live)
-		p.liveMax = max(p.liveMax, live)
-	}
-	p.peak = max(p.peak, h0, h1)
-	if h1 < 2<<20 && h0 < 2<<20 {
+	if c.h1 < 2<<20 && c.h0 < 2<<20 {
 		p.floorHeap++
 	}
-	var alloc int64 = -1
-	if consecutive && h2 >= 0 && p.prevLive >= 0 {
-		alloc = max(h1-p.prevLive, 0)
-		p.allocated += alloc
+	if c.live >= 0 {
+		p.hasLive = true
+		p.liveMin = min(p.liveMin, c.live)
+		p.liveMax = max(p.liveMax, c.live)
+	}
+	p.peak = max(p.peak, c.h0, c.h1)
+	if c.alloc >= 0 {
+		p.allocated += c.alloc
 		p.allocCycles++
 	}
-	if goal >= 0 {
+	if c.goal >= 0 {
 		p.hasGoal = true
-		p.goalMin = min(p.goalMin, goal)
-		p.goalMax = max(p.goalMax, goal)
-		if !stwForced {
-			if h1 > goal {
-				p.overshoot++
-			}
-			if goal >= cfg.HeapOvershootMinHeap && goal > 0 {
-				p.goalCycles++
-				if float64(h1) > float64(goal)*(1+cfg.HeapOvershootMinExcess/100) {
-					p.overshootBig++
-				}
-				if cfg.Enabled(RuleHeapOvershoot) && p.overshootBig >= int64(max(cfg.HeapOvershootMinCycles, 1)) &&
-					float64(p.overshootBig)*100 >= cfg.HeapOvershootMinShare*float64(p.goalCycles) {
-					f := a.fire(p, ruleHeapOvershoot, Warning, g.Line, g.N, t)
-					a.extend(p, f, g.Line, g.N, t)
-				}
-			}
+		p.goalMin = min(p.goalMin, c.goal)
+		p.goalMax = max(p.goalMax, c.goal)
+		if c.h1 > c.goal && !c.stwForced {
+			p.overshoot++
 		}
 	}
-
-	// Effective GOGC: only where the goal is set by GOGC alone can it be
-	// read back, so not below the 4 MiB minimum heap nor for forced cycles.
-	gogc := -1.0
-	if consecutive && g.Format >= parser.FormatGo118 && goal >= 0 && p.prevLive >= 4<<20 && goal > 4<<20 && !stwForced {
-		base := float64(p.prevLive + max(g.Stacks, 0) + max(g.Globals, 0))
-		gogc = float64(goal-p.prevLive) / base * 100
-		if gogc > 0 {
-			p.gogc.add(gogc)
+	if c.gogc > 0 {
+		p.gogc.add(c.gogc)
+		if p.prevLive >= 16<<20 && c.gogc > p.gogcMax {
+			p.gogcMax = c.gogc
 		}
 	}
+}
 
-	a.heapDoubling(p, g, goal, live, t)
-	a.memoryLimit(p, g, goal, gogc, consecutive, t)
-
-	// Timed figures: intervals, rates, windows.
-	if timed {
-		dt := int64(0)
-		if p.cycles > 1 {
-			dt = max(t-p.lastStart, 0)
-			if consecutive {
-				p.interval.add(float64(dt))
-			}
-			p.cpu += int64(cpu)
-			p.assist += int64(assist)
-			p.bg += int64(bg)
-			p.capac += float64(dt) * float64(procs)
+// timedFigures updates rates, the live-heap fit and the window.
+func (a *Analyzer) timedFigures(p *proc, c *cycle) {
+	var dt int64
+	if p.cycles > 1 {
+		dt = max(c.t-p.lastStart, 0)
+		if c.consecutive {
+			p.interval.addNS(dt)
 		}
-		p.lastStart = t
-		if live >= 0 {
-			var step float64
-			if p.prevOK && p.prevLive >= 0 {
-				step = float64(live-p.prevLive) / (1 << 20)
-			}
-			y := float64(live) / (1 << 20)
-			ts := float64(t) / 1e9
-			p.fit.add(ts, y, step, g.Line)
-			a.addBlock(p, ts, y, step, g.Line)
+		p.cpu += c.cpu
+		p.assist += c.assist
+		p.bg += c.bg
+		p.capac += float64(dt) * float64(c.procs)
+	}
+	p.lastStart = c.t
+	if c.live >= 0 {
+		var step float64
+		if p.prevOK && p.prevLive >= 0 {
+			step = float64(c.live-p.prevLive) / mibF
 		}
-		a.push(p, g, t, dt, procs, cpu, assist, bg, alloc, h0, h2, goal, userForced)
+		ts, y := float64(c.t)*1e-9, float64(c.live)/mibF
+		p.fit.add(ts, y, step, c.g.Line)
+		a.addBlock(p, ts, y, step, c.g.Line)
 	}
-
-	p.prevOK = true
-	p.prevN = g.N
-	p.prevLive = live
-	if h2 < 0 {
-		p.prevLive = -1
-	}
-	p.prevGoal = goal
-	p.prevProcs = g.Procs
-	p.prevLine = g.Line
-	p.prevStart = t
-
-	a.lowResolution(p, g, t)
+	a.push(p, c, dt)
 }
 
 // coarse reports whether every clock phase is a whole number of
 // milliseconds below 10 ms (or zero): the mark of a clock that ticks in
 // milliseconds, as on Windows and some VMs.
 func coarse(g *parser.GC) bool {
-	if !g.Format.Concurrent() {
+	if !g.Format.Concurrent() || g.NClock == 0 {
 		return false
 	}
-	any := false
 	for _, c := range g.Clock[:g.NClock] {
 		if c%time.Millisecond != 0 || c >= 10*time.Millisecond {
 			return false
 		}
-		if c != 0 {
-			any = true
-		}
 	}
-	return any || g.NClock > 0
+	return true
 }
 
-// push adds a cycle to the window ring and judges the windowed rules.
-func (a *Analyzer) push(p *proc, g *parser.GC, t, dt int64, procs int, cpu, assist, bg time.Duration, alloc, h0, h2, goal int64, forced bool) {
-	cfg := &a.cfg
-	var prev slot
-	if p.head > 0 {
-		prev = p.ring[(p.head-1)%ringSize]
-	}
-	s := slot{start: t, line: g.Line, n: g.N}
-	s.cycles = prev.cycles
-	if !forced {
+// push adds a cycle to the running sums and, at most every window/64 of
+// process time, takes a snapshot into the ring and judges the windowed
+// rules. Between snapshots a cycle only costs a few additions, whatever
+// the GC rate; a window is the newest snapshot minus the oldest one that
+// still lies a whole window back.
+func (a *Analyzer) push(p *proc, c *cycle, dt int64) {
+	s := &p.cum
+	s.start, s.line, s.n = c.t, c.g.Line, c.g.N
+	s.all++
+	if !c.userForced {
 		s.cycles++
 	}
-	s.cpu, s.assist, s.bg, s.capac = prev.cpu, prev.assist, prev.bg, prev.capac
-	s.alloc, s.h0, s.h2, s.minh = prev.alloc, prev.h0, prev.h2, prev.minh
 	if p.head > 0 {
-		s.cpu += int64(cpu)
-		s.assist += int64(assist)
-		s.bg += int64(bg)
-		s.capac += float64(dt) * float64(procs)
-		if alloc > 0 {
-			s.alloc += alloc
+		s.cpu += c.cpu
+		s.assist += c.assist
+		s.bg += c.bg
+		s.capac += float64(dt) * float64(c.procs)
+		if c.alloc > 0 {
+			s.alloc += c.alloc
 		}
 	}
-	if h2 >= 0 && h0 >= cfg.AllocChurnMinHeap && h0 > 0 {
-		s.h0 += h0
-		s.h2 += h2
+	if c.h2 >= 0 && c.h0 >= a.cfg.AllocChurnMinHeap && c.h0 > 0 {
+		s.h0 += c.h0
+		s.h2 += c.h2
 	}
-	if goal >= 0 && goal <= cfg.MinHeapThrashMaxGoal {
+	if c.goal >= 0 && c.goal <= a.cfg.MinHeapThrashMaxGoal {
 		s.minh++
 	}
+	if p.head > 0 && c.t-p.ring[(p.head-1)&(ringSize-1)].start < a.step {
+		return
+	}
 	h := p.head
-	p.ring[h%ringSize] = s
+	p.ring[h&(ringSize-1)] = *s
 	p.head++
 	if p.tail < h-(ringSize-1) {
 		p.tail = h - (ringSize - 1)
 	}
-	win := cfg.Window
-	if win <= 0 {
-		win = 10 * time.Second
-	}
-	for p.tail+1 < h && t-p.ring[(p.tail+1)%ringSize].start >= int64(win) {
+	for p.tail+1 < h && c.t-p.ring[(p.tail+1)&(ringSize-1)].start >= a.window {
 		p.tail++
 	}
 	if h == p.tail {
 		return
 	}
-	r := &p.ring[p.tail%ringSize]
-	w := window{
-		span:       time.Duration(t - r.start),
-		all:        h - p.tail,
-		cycles:     s.cycles - r.cycles,
-		cpu:        s.cpu - r.cpu,
-		alloc:      s.alloc - r.alloc,
-		assist:     s.assist - r.assist,
-		bg:         s.bg - r.bg,
-		capac:      s.capac - r.capac,
-		h0:         s.h0 - r.h0,
-		h2:         s.h2 - r.h2,
-		minh:       s.minh - r.minh,
-		firstStart: r.start,
-		firstLine:  p.ring[(p.tail+1)%ringSize].line,
-		firstN:     p.ring[(p.tail+1)%ringSize].n,
-	}
-	if w.span < min(minWindowSpan, win) && w.all < ringSize-1 || w.span <= 0 {
+	r := &p.ring[p.tail&(ringSize-1)]
+	span := c.t - r.start
+	if span <= 0 || span < a.minSpan {
 		return
 	}
-	sec := w.span.Seconds()
-	w.gcRate = float64(w.cycles) / sec
-	w.allocRate = float64(w.alloc) / sec
-	if w.capac > 0 {
-		w.cpuPct = math.Min(float64(w.cpu)/w.capac*100, 100)
+	sec := float64(span) * 1e-9
+	w := window{
+		all:        s.all - r.all,
+		firstStart: r.start,
+		firstLine:  r.line,
+		firstN:     r.n,
+		gcRate:     float64(s.cycles-r.cycles) / sec,
+		allocRate:  float64(s.alloc-r.alloc) / sec,
+		liveShare:  -1,
+		minh:       s.minh - r.minh,
 	}
-	if w.assist+w.bg > 0 {
-		w.assistPct = float64(w.assist) / float64(w.assist+w.bg) * 100
+	if capac := s.capac - r.capac; capac > 0 {
+		w.cpuPct = min(float64(s.cpu-r.cpu)/capac*100, 100)
 	}
-	p.maxWindowCPU = math.Max(p.maxWindowCPU, w.cpuPct)
-	a.windowRules(p, g, &w, t)
+	if as, bg := s.assist-r.assist, s.bg-r.bg; as > 0 {
+		w.assistPct = float64(as) / float64(as+bg) * 100
+	}
+	if h0 := s.h0 - r.h0; h0 > 0 {
+		w.liveShare = float64(s.h2-r.h2) / float64(h0) * 100
+	}
+	if w.cpuPct > p.maxWindowCPU {
+		p.maxWindowCPU = w.cpuPct
+	}
+	a.windowRules(p, c, &w)
 }

@@ -161,6 +161,14 @@ type Analyzer struct {
 	cfg       Config
 	onFinding func(Finding)
 	st        state
+
+	// Derived from cfg once, for the per-record path.
+	on         [numRules]bool
+	unparsedOn bool
+	window     int64 // ns
+	minSpan    int64 // ns
+	step       int64 // ns between window snapshots
+	overFactor float64
 }
 
 // New returns an Analyzer with the given configuration. onFinding, if not

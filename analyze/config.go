@@ -54,8 +54,9 @@ type Config struct {
 	HighGCCPUMinDuration time.Duration // default 3s
 
 	// long-pause
-	LongPauseWarning time.Duration // default 10ms
-	LongPauseError   time.Duration // default 100ms
+	LongPauseWarning   time.Duration // default 10ms
+	LongPauseError     time.Duration // default 100ms; one such pause is enough
+	LongPauseMinCycles int           // pauses at or above the warning level before it is one; default 2
 
 	// mark-assist
 	MarkAssistMaxShare    float64       // percent: assist / (assist + background) over the window; default 25
@@ -63,7 +64,7 @@ type Config struct {
 	MarkAssistMinDuration time.Duration // default 3s
 
 	// forced-gc
-	ForcedGCMinCycles int     // default 3
+	ForcedGCMinCycles int     // default 10
 	ForcedGCMinShare  float64 // percent of cycles; default 0 (the count alone decides)
 
 	// heap-overshoot
@@ -223,8 +224,10 @@ var settings = []setting{
 
 	{"long-pause.warning", "long-pause", unitDuration, "10ms", "stop-the-world pause of one cycle for a warning",
 		func(c *Config) any { return &c.LongPauseWarning }},
-	{"long-pause.error", "long-pause", unitDuration, "100ms", "pause for an error",
+	{"long-pause.error", "long-pause", unitDuration, "100ms", "pause for an error (a single one is enough)",
 		func(c *Config) any { return &c.LongPauseError }},
+	{"long-pause.min-cycles", "long-pause", unitCount, "2", "pauses at or above the warning level before they are a warning (one slow start-up cycle on a busy machine is not)",
+		func(c *Config) any { return &c.LongPauseMinCycles }},
 
 	{"mark-assist.max-share", "mark-assist", unitPercent, "25%", "assist share of mark CPU over the window",
 		func(c *Config) any { return &c.MarkAssistMaxShare }},
@@ -233,7 +236,7 @@ var settings = []setting{
 	{"mark-assist.min-duration", "mark-assist", unitDuration, "3s", "how long both must hold",
 		func(c *Config) any { return &c.MarkAssistMinDuration }},
 
-	{"forced-gc.min-cycles", "forced-gc", unitCount, "3", "forced cycles in one process",
+	{"forced-gc.min-cycles", "forced-gc", unitCount, "10", "forced cycles in one process (a program may reasonably force a few, in tests or at start-up)",
 		func(c *Config) any { return &c.ForcedGCMinCycles }},
 	{"forced-gc.min-share", "forced-gc", unitPercent, "0%", "forced share of all cycles (0: the count alone decides)",
 		func(c *Config) any { return &c.ForcedGCMinShare }},

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
+	"time"
 
 	"github.com/gctrace/gctrace/parser"
 )
@@ -38,5 +40,46 @@ func TestDump(t *testing.T) {
 		for _, f := range rep.Findings {
 			fmt.Printf("  %-8s %-22s p%d %d-%d %s\n", f.Severity, f.Rule, f.Process, f.FirstLine, f.LastLine, f.Message)
 		}
+	}
+}
+
+var genTrace = flag.String("gen", "", "write a synthetic trace of -gen-cycles cycles to this file")
+var genCycles = flag.Int("gen-cycles", 2_000_000, "cycles for -gen")
+
+func TestGenTrace(t *testing.T) {
+	if *genTrace == "" {
+		t.Skip("no -gen")
+	}
+	if err := os.WriteFile(*genTrace, syntheticTrace(*genCycles), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+var pipeFile = flag.String("pipe", "", "time parse and parse+analyze of this file")
+
+func TestPipe(t *testing.T) {
+	if *pipeFile == "" {
+		t.Skip("no -pipe")
+	}
+	for _, analyze := range []bool{false, true} {
+		f, err := os.Open(*pipeFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		a := New(DefaultConfig(), func(Finding) {})
+		r := parser.NewReader(f, "big")
+		n := 0
+		for r.Scan() {
+			n++
+			if analyze {
+				a.Add(r.Record())
+			}
+		}
+		rep := a.Report()
+		f.Close()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		fmt.Printf("analyze=%v records=%d %v findings=%d heapsys=%dMiB\n", analyze, n, time.Since(start), len(rep.Findings), m.HeapSys>>20)
 	}
 }

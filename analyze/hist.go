@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"math"
+	"math/bits"
 	"sort"
 )
 
@@ -54,6 +55,44 @@ func (h *hist) add(v float64) {
 		i = len(h.counts) - 1
 	default:
 		i = (e-h.minExp)<<subBits | int(b>>(52-subBits)&(1<<subBits-1))
+	}
+	if h.counts[i] != math.MaxUint32 {
+		h.counts[i]++
+	}
+}
+
+// addNS adds a duration in nanoseconds without going through the float's
+// bits: the bucket is the position of the leading one bit and the bits
+// after it.
+func (h *hist) addNS(ns int64) {
+	v := float64(ns)
+	if h.n == 0 || v < h.min {
+		h.min = v
+	}
+	if v > h.max {
+		h.max = v
+	}
+	h.n++
+	h.sum += v
+	if ns <= 0 {
+		h.zero++
+		return
+	}
+	e := bits.Len64(uint64(ns)) - 1
+	var i int
+	switch {
+	case e < h.minExp:
+		i = 0
+	case e > h.maxExp:
+		i = len(h.counts) - 1
+	default:
+		var m uint64
+		if e >= subBits {
+			m = uint64(ns) >> (e - subBits)
+		} else {
+			m = uint64(ns) << (subBits - e)
+		}
+		i = (e-h.minExp)<<subBits | int(m&(1<<subBits-1))
 	}
 	if h.counts[i] != math.MaxUint32 {
 		h.counts[i]++

@@ -24,24 +24,15 @@ func (a *Analyzer) Report() *Report {
 		RuntimeLines:     s.rtLines,
 		TextLines:        s.textLines,
 	}
-	type keyed struct {
-		fileIdx int
-		rep     ProcessReport
-	}
-	var procs []keyed
-	fileOf := map[string]int{}
-	for _, d := range s.done {
-		procs = append(procs, keyed{d.fileIdx, d.rep})
-		fileOf[d.rep.File] = d.fileIdx
-		r.Findings = append(r.Findings, d.findings...)
-	}
+	procs := append([]doneProc(nil), s.done...)
 	for _, p := range s.live {
-		procs = append(procs, keyed{p.fileIdx, a.processReport(p)})
-		fileOf[p.key.file] = p.fileIdx
-		r.Findings = append(r.Findings, a.procFindings(p)...)
+		procs = append(procs, a.summarise(p))
 	}
-	if f := s.unparsedF; f != nil && f.emitted >= 0 {
-		r.Findings = append(r.Findings, a.render(nil, f))
+	// The same bound as for finished processes, over all of them.
+	if limit := max(a.cfg.MaxProcesses, 1); len(procs) > limit {
+		sort.SliceStable(procs, func(i, j int) bool { return procs[i].moreInteresting(&procs[j]) })
+		r.OmittedProcesses += int64(len(procs) - limit)
+		procs = procs[:limit]
 	}
 	sort.Slice(procs, func(i, j int) bool {
 		if procs[i].fileIdx != procs[j].fileIdx {
@@ -51,10 +42,12 @@ func (a *Analyzer) Report() *Report {
 	})
 	for _, p := range procs {
 		r.Processes = append(r.Processes, p.rep)
+		r.Findings = append(r.Findings, p.findings...)
 	}
-	for k, v := range s.files {
-		fileOf[k] = v
+	if f := s.unparsedF; f != nil && f.emitted >= 0 {
+		r.Findings = append(r.Findings, a.render(nil, f))
 	}
+	fileOf := s.files
 	sort.SliceStable(r.Findings, func(i, j int) bool {
 		x, y := &r.Findings[i], &r.Findings[j]
 		if x.Severity != y.Severity {

@@ -170,11 +170,6 @@ func (a *Analyzer) finding(p *proc, rule int, sev Severity, line, n int, t int64
 	return f
 }
 
-// fire is finding for rules whose occurrence is a single cycle.
-func (a *Analyzer) fire(p *proc, rule int, sev Severity, line, n int, t int64) *finding {
-	return a.finding(p, rule, sev, line, n, t)
-}
-
 // extend stretches a finding to the given cycle and emits it if it is new
 // or has become more severe.
 func (a *Analyzer) extend(p *proc, f *finding, line, n int, t int64) {
@@ -215,134 +210,192 @@ func (a *Analyzer) render(p *proc, f *finding) Finding {
 
 // sustained judges a windowed condition that must hold for need before it
 // is a finding.
-func (a *Analyzer) sustained(p *proc, s *sustain, rule int, sev Severity, cond bool, value float64, need time.Duration, w *window, g *parser.GC, t int64) *finding {
+func (a *Analyzer) sustained(p *proc, s *sustain, rule int, sev Severity, cond bool, value float64, need time.Duration, w *window, t int64) *finding {
 	held := s.update(cond, w, t)
 	if held < 0 {
 		return nil
 	}
-	if value > s.worst || held == time.Duration(t-s.since) && s.worst == 0 {
+	if value > s.worst {
 		s.worst = value
 	}
 	if held < need {
 		return nil
 	}
 	f := a.finding(p, rule, sev, s.line, s.n, s.since)
-	f.v[0] = math.Max(f.v[0], s.worst)
-	f.v[1] = math.Max(f.v[1], held.Seconds())
+	f.v[0] = max(f.v[0], s.worst)
+	f.v[1] = max(f.v[1], held.Seconds())
 	return f
 }
 
-func (a *Analyzer) windowRules(p *proc, g *parser.GC, w *window, t int64) {
+// windowRules judges the rules that look at the sliding window.
+func (a *Analyzer) windowRules(p *proc, c *cycle, w *window) {
 	cfg := &a.cfg
-	if cfg.Enabled(RuleGCFrequency) {
+	g, t := c.g, c.t
+	if a.on[ruleGCFrequency] {
 		cond := w.gcRate > cfg.GCFrequencyMaxPerSecond
-		if f := a.sustained(p, &p.gcFreq, ruleGCFrequency, Warning, cond, w.gcRate, cfg.GCFrequencyMinDuration, w, g, t); f != nil {
+		if f := a.sustained(p, &p.gcFreq, ruleGCFrequency, Warning, cond, w.gcRate, cfg.GCFrequencyMinDuration, w, t); f != nil {
 			a.extend(p, f, g.Line, g.N, t)
 		}
 	}
-	if cfg.Enabled(RuleAllocChurn) {
-		share := 100.0
-		if w.h0 > 0 {
-			share = float64(w.h2) / float64(w.h0) * 100
-		}
-		cond := w.allocRate >= cfg.AllocChurnMinRate && w.h0 > 0 && share <= cfg.AllocChurnMaxLiveShare
-		if f := a.sustained(p, &p.churn, ruleAllocChurn, Warning, cond, w.allocRate, cfg.AllocChurnMinDuration, w, g, t); f != nil {
-			if f.v[2] == 0 || share < f.v[2] {
-				f.v[2] = share
+	if a.on[ruleAllocChurn] {
+		cond := w.allocRate >= cfg.AllocChurnMinRate && w.liveShare >= 0 && w.liveShare <= cfg.AllocChurnMaxLiveShare
+		if f := a.sustained(p, &p.churn, ruleAllocChurn, Warning, cond, w.allocRate, cfg.AllocChurnMinDuration, w, t); f != nil {
+			if f.v[2] == 0 || w.liveShare < f.v[2] {
+				f.v[2] = max(w.liveShare, 1e-9)
 			}
 			a.extend(p, f, g.Line, g.N, t)
 		}
 	}
-	if cfg.Enabled(RuleHighGCCPU) {
+	if a.on[ruleHighGCCPU] {
 		cond := w.cpuPct >= cfg.HighGCCPUWarning
-		f := a.sustained(p, &p.cpuWarn, ruleHighGCCPU, Warning, cond, w.cpuPct, cfg.HighGCCPUMinDuration, w, g, t)
-		errOn := a.sustainedQuiet(&p.cpuErr, w.cpuPct >= cfg.HighGCCPUError && cfg.HighGCCPUError > 0, w, t)
+		f := a.sustained(p, &p.cpuWarn, ruleHighGCCPU, Warning, cond, w.cpuPct, cfg.HighGCCPUMinDuration, w, t)
+		errHeld := p.cpuErr.update(cfg.HighGCCPUError > 0 && w.cpuPct >= cfg.HighGCCPUError, w, t)
 		if f != nil {
-			if errOn >= cfg.HighGCCPUMinDuration {
+			if errHeld >= cfg.HighGCCPUMinDuration {
 				f.Severity = Error
 			}
 			a.extend(p, f, g.Line, g.N, t)
 		}
 	}
-	if cfg.Enabled(RuleMarkAssist) {
-		cond := w.assistPct >= cfg.MarkAssistMaxShare && w.cpuPct >= cfg.MarkAssistMinGCCPU && w.assist > 0
-		if f := a.sustained(p, &p.assistS, ruleMarkAssist, Warning, cond, w.assistPct, cfg.MarkAssistMinDuration, w, g, t); f != nil {
-			f.v[2] = math.Max(f.v[2], w.cpuPct)
+	if a.on[ruleMarkAssist] {
+		cond := w.assistPct >= cfg.MarkAssistMaxShare && w.assistPct > 0 && w.cpuPct >= cfg.MarkAssistMinGCCPU
+		if f := a.sustained(p, &p.assistS, ruleMarkAssist, Warning, cond, w.assistPct, cfg.MarkAssistMinDuration, w, t); f != nil {
+			f.v[2] = max(f.v[2], w.cpuPct)
 			a.extend(p, f, g.Line, g.N, t)
 		}
 	}
-	if cfg.Enabled(RuleMinHeapThrash) {
+	if a.on[ruleMinHeapThrash] {
+		// Pinned: three quarters of the window's cycles at the minimum.
 		cond := w.gcRate >= cfg.MinHeapThrashMinPerSec && w.minh*4 >= w.all*3
-		if f := a.sustained(p, &p.thrash, ruleMinHeapThrash, Warning, cond, w.gcRate, cfg.MinHeapThrashMinDuration, w, g, t); f != nil {
+		if f := a.sustained(p, &p.thrash, ruleMinHeapThrash, Warning, cond, w.gcRate, cfg.MinHeapThrashMinDuration, w, t); f != nil {
 			a.extend(p, f, g.Line, g.N, t)
 		}
 	}
 }
 
-// sustainedQuiet tracks a condition without a finding of its own.
-func (a *Analyzer) sustainedQuiet(s *sustain, cond bool, w *window, t int64) time.Duration {
-	return s.update(cond, w, t)
+// cycleRules judges the rules that look at single cycles or runs of them.
+func (a *Analyzer) cycleRules(p *proc, c *cycle) {
+	cfg := &a.cfg
+	g, t := c.g, c.t
+
+	if p.cycles > 1 && g.Procs != p.prevProcs && a.on[ruleProcsChange] {
+		f := a.finding(p, ruleProcsChange, Info, g.Line, g.N, t)
+		a.extend(p, f, g.Line, g.N, t)
+	}
+
+	if c.userForced {
+		p.forced++
+		if p.forced == 1 {
+			p.forcedLine, p.forcedN, p.forcedStart = g.Line, g.N, t
+		}
+		if a.on[ruleForcedGC] && p.forced >= int64(max(cfg.ForcedGCMinCycles, 1)) &&
+			float64(p.forced)*100 >= cfg.ForcedGCMinShare*float64(p.cycles) {
+			f := a.finding(p, ruleForcedGC, Warning, p.forcedLine, p.forcedN, p.forcedStart)
+			a.extend(p, f, g.Line, g.N, t)
+		}
+	} else if p.pendingForced > 0 {
+		// The cycle the periodic GC helper started: "GC forced" comes
+		// first, and the cycle is not marked (forced) from Go 1.9 on.
+		p.pendingForced = 0
+		p.periodic++
+		if a.on[rulePeriodicGC] && p.periodic >= int64(max(cfg.PeriodicGCMinCycles, 1)) {
+			f := a.finding(p, rulePeriodicGC, Info, g.Line, g.N, t)
+			a.extend(p, f, g.Line, g.N, t)
+		}
+	}
+
+	pause := time.Duration(c.pause)
+	if !c.stwForced && pause > p.maxPause {
+		p.maxPause, p.maxPauseN = pause, g.N
+	}
+	if !c.stwForced && a.on[ruleLongPause] && cfg.LongPauseWarning > 0 && pause >= cfg.LongPauseWarning {
+		p.longPauses++
+		if p.longPauses == 1 {
+			p.longLine, p.longN, p.longStart = g.Line, g.N, t
+		}
+		sev := Warning
+		if cfg.LongPauseError > 0 && pause >= cfg.LongPauseError {
+			sev = Error
+		}
+		if sev == Error || p.longPauses >= int64(max(cfg.LongPauseMinCycles, 1)) || p.findings[ruleLongPause] != nil {
+			f := a.finding(p, ruleLongPause, sev, p.longLine, p.longN, p.longStart)
+			a.extend(p, f, g.Line, g.N, t)
+		}
+	}
+
+	if c.goal >= cfg.HeapOvershootMinHeap && c.goal > 0 && !c.stwForced {
+		p.goalCycles++
+		if float64(c.h1) > float64(c.goal)*a.overFactor {
+			p.overshootBig++
+			if p.overshootBig == 1 {
+				p.overLine, p.overN, p.overStart = g.Line, g.N, t
+			}
+			if a.on[ruleHeapOvershoot] && p.overshootBig >= int64(max(cfg.HeapOvershootMinCycles, 1)) &&
+				float64(p.overshootBig)*100 >= cfg.HeapOvershootMinShare*float64(p.goalCycles) {
+				f := a.finding(p, ruleHeapOvershoot, Warning, p.overLine, p.overN, p.overStart)
+				a.extend(p, f, g.Line, g.N, t)
+			}
+		}
+	}
+
+	if a.on[ruleHeapDoubling] {
+		a.heapDoubling(p, c)
+	}
+	if a.on[ruleMemoryLimit] {
+		a.memoryLimit(p, c)
+	}
+	if a.on[ruleLowResolution] && p.cycles >= 8 && p.findings[ruleLowResolution] == nil && a.atFloor(p) {
+		f := a.finding(p, ruleLowResolution, Info, p.firstLine, p.firstN, p.firstStart)
+		a.extend(p, f, g.Line, g.N, t)
+	}
 }
 
 // heapDoubling follows chains of cycles whose goal (or, without a goal,
 // live heap) at least doubles, counting only doublings from a heap at
 // least HeapDoublingMinHeap so that start-up from the 4 MiB minimum does
 // not count.
-func (a *Analyzer) heapDoubling(p *proc, g *parser.GC, goal, live int64, t int64) {
+func (a *Analyzer) heapDoubling(p *proc, c *cycle) {
 	cfg := &a.cfg
-	if !cfg.Enabled(RuleHeapDoubling) {
-		return
+	v, prev := c.goal, p.prevGoal
+	if c.goal < 0 {
+		v, prev = c.live, p.prevLive
 	}
-	v, prev := goal, p.prevGoal
-	if goal < 0 {
-		v, prev = live, p.prevLive
-	}
-	consecutive := p.prevOK && g.N == p.prevN+1
-	floor := max(cfg.HeapDoublingMinHeap, 1)
 	factor := cfg.HeapDoublingMinFactor
 	if factor <= 0 {
 		factor = 2
 	}
-	if consecutive && prev >= floor && v >= 0 && float64(v) >= factor*float64(prev) {
-		if p.doubling == 0 {
-			p.dblLine, p.dblN, p.dblStart, p.dblFrom = p.prevLine, p.prevN, p.prevStart, prev
-		}
-		p.doubling++
-	} else {
+	if !c.consecutive || prev < max(cfg.HeapDoublingMinHeap, 1) || v < 0 || float64(v) < factor*float64(prev) {
 		p.doubling = 0
 		return
 	}
+	if p.doubling == 0 {
+		p.dblLine, p.dblN, p.dblStart, p.dblFrom = p.prevLine, p.prevN, p.prevStart, prev
+	}
+	p.doubling++
 	if p.doubling < max(cfg.HeapDoublingCycles, 1) {
 		return
 	}
 	f := a.finding(p, ruleHeapDoubling, Warning, p.dblLine, p.dblN, p.dblStart)
-	if float64(p.doubling) > f.v[2] {
-		f.v[0] = float64(p.dblFrom) / (1 << 20)
-		f.v[1] = float64(v) / (1 << 20)
+	if float64(p.doubling) > f.v[2] { // the longest chain is the evidence
+		f.v[0] = float64(p.dblFrom) / mibF
+		f.v[1] = float64(v) / mibF
 		f.v[2] = float64(p.doubling)
-		f.v[3] = math.Max(float64(t-p.dblStart)/1e9, 0)
-		if !p.timed {
-			f.v[3] = -1
+		f.v[3] = -1
+		if c.t >= 0 && p.dblStart >= 0 {
+			f.v[3] = float64(c.t-p.dblStart) / 1e9
 		}
 	}
-	if float64(p.doubling) == f.v[2] && f.LastLine < g.Line {
-		f.LastLine, f.LastCycle = g.Line, g.N
-	}
-	if f.emitted < 0 {
-		a.extend(p, f, g.Line, g.N, t)
-	}
+	a.extend(p, f, c.g.Line, c.g.N, c.t)
 }
 
 // memoryLimit compares each goal with the one GOGC alone would set from
 // the previous live heap. GOGC is read back from the cycles the limit did
 // not bind: the largest effective GOGC seen from a live heap of 16 MiB or
 // more (where truncation costs at most 6%), or 100 when there is none yet.
-func (a *Analyzer) memoryLimit(p *proc, g *parser.GC, goal int64, gogc float64, consecutive bool, t int64) {
+func (a *Analyzer) memoryLimit(p *proc, c *cycle) {
 	cfg := &a.cfg
-	if p.prevLive >= 16<<20 && gogc > 0 {
-		p.gogcMax = math.Max(p.gogcMax, gogc)
-	}
-	if !cfg.Enabled(RuleMemoryLimitPressure) || g.Format < parser.FormatGo118 || goal < 0 || !consecutive || p.prevLive < 0 || g.Forced {
+	g := c.g
+	if g.Format < parser.FormatGo118 || c.goal < 0 || !c.consecutive || p.prevLive < 0 || g.Forced {
 		p.limitRun = 0
 		return
 	}
@@ -351,28 +404,28 @@ func (a *Analyzer) memoryLimit(p *proc, g *parser.GC, goal int64, gogc float64, 
 		est = 100
 	}
 	base := float64(p.prevLive + max(g.Stacks, 0) + max(g.Globals, 0))
-	implied := float64(p.prevLive) + base*est/100
-	if implied < float64(cfg.MemoryLimitMinHeap) || float64(goal)*100 >= cfg.MemoryLimitMaxGoalShare*implied {
+	implied := float64(p.prevLive) + base*est*0.01
+	if implied < float64(cfg.MemoryLimitMinHeap) || float64(c.goal)*100 >= cfg.MemoryLimitMaxGoalShare*implied {
 		p.limitRun = 0
 		return
 	}
 	if p.limitRun == 0 {
-		p.limitLine, p.limitN, p.limitStart = g.Line, g.N, t
+		p.limitLine, p.limitN, p.limitStart = g.Line, g.N, c.t
 	}
 	p.limitRun++
 	if p.limitRun < max(cfg.MemoryLimitMinCycles, 1) {
 		return
 	}
 	f := a.finding(p, ruleMemoryLimit, Warning, p.limitLine, p.limitN, p.limitStart)
-	share := float64(goal) / implied * 100
+	share := float64(c.goal) / implied * 100
 	if f.v[3] == 0 || share < f.v[2] {
-		f.v[0] = float64(goal) / (1 << 20)
-		f.v[1] = implied / (1 << 20)
+		f.v[0] = float64(c.goal) / mibF
+		f.v[1] = implied / mibF
 		f.v[2] = share
 		f.v[4] = est
 	}
-	f.v[3] = math.Max(f.v[3], float64(p.limitRun))
-	a.extend(p, f, g.Line, g.N, t)
+	f.v[3] = max(f.v[3], float64(p.limitRun))
+	a.extend(p, f, g.Line, g.N, c.t)
 }
 
 // addBlock feeds the live-heap fit's blocks and judges live-heap-growth
@@ -408,7 +461,7 @@ func (a *Analyzer) addBlock(p *proc, ts, y, step float64, line int) {
 // later half (so that a leak after a long flat start is seen too).
 func (a *Analyzer) liveGrowth(p *proc) {
 	cfg := &a.cfg
-	if !cfg.Enabled(RuleLiveHeapGrowth) {
+	if !a.on[ruleLiveHeapGrowth] {
 		return
 	}
 	for _, from := range [2]int{0, p.nblk / 2} {
@@ -439,16 +492,12 @@ func (a *Analyzer) liveGrowth(p *proc) {
 	}
 }
 
-// lowResolution notes figures that sit at the trace's print floor.
-func (a *Analyzer) lowResolution(p *proc, g *parser.GC, t int64) {
-	if p.cycles < 8 || !a.cfg.Enabled(RuleLowResolution) || p.findings[ruleLowResolution] != nil {
-		return
-	}
-	if len(a.floors(p)) == 0 {
-		return
-	}
-	f := a.finding(p, ruleLowResolution, Info, p.firstLine, p.firstN, p.firstStart)
-	a.extend(p, f, g.Line, g.N, t)
+// atFloor reports whether any figure sits at the print floor in most cycles.
+func (a *Analyzer) atFloor(p *proc) bool {
+	lim := a.cfg.LowResolutionMinShare * float64(p.cycles)
+	return float64(p.coarseClock)*100 >= lim && p.coarseClock > 0 ||
+		float64(p.floorHeap)*100 >= lim && p.floorHeap > 0 ||
+		float64(p.floorPause)*100 >= lim && p.floorPause > 0
 }
 
 // floors lists the figures most of whose values sit at the print floor.
