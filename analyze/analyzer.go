@@ -46,7 +46,7 @@ type slot struct {
 	alloc  int64   // bytes allocated
 	assist int64   // ns
 	bg     int64   // ns
-	h0, h2 int64   // Σ heap at start and live heap, over cycles whose heap is above the minimum
+	h0, h2 int64   // Σ heap at start and live heap, over background cycles
 	minh   int64   // cycles whose goal sits at the minimum heap
 }
 
@@ -54,12 +54,13 @@ type slot struct {
 // newest slot minus its oldest.
 type window struct {
 	all               int64 // cycles, forced ones included
+	forced            int64 // user-forced cycles
 	minh              int64 // cycles at the minimum heap
 	firstLine, firstN int   // the oldest cycle
 	firstStart        int64
 	gcRate, allocRate float64 // background cycles per second, bytes per second
 	cpuPct, assistPct float64
-	liveShare         float64 // Σ H2 / Σ H0 in percent over heaps above the minimum; -1 without any
+	liveShare         float64 // Σ H2 / Σ H0 in percent over background cycles; -1 without any
 }
 
 // fitSums accumulates a least-squares line through (t, y).
@@ -198,8 +199,10 @@ type proc struct {
 
 	gcFreq, churn, cpuWarn, cpuErr, assistS, thrash sustain
 
-	doubling                int // consecutive doubling cycles
-	dblLine, dblN           int
+	doubling                int   // doublings in a row
+	dblBase                 int64 // the goal the next doubling is measured from; 0 when none
+	dblSince                int   // cycles since the base
+	dblLine, dblN           int   // where the first doubling of the run started
 	dblStart                int64
 	dblFrom                 int64
 	limitRun                int
@@ -633,7 +636,7 @@ func (a *Analyzer) push(p *proc, c *cycle, dt int64) {
 			s.alloc += c.alloc
 		}
 	}
-	if c.h2 >= 0 && c.h0 >= a.cfg.AllocChurnMinHeap && c.h0 > 0 {
+	if c.h2 >= 0 && c.h0 > 0 && !c.userForced {
 		s.h0 += c.h0
 		s.h2 += c.h2
 	}
@@ -663,6 +666,7 @@ func (a *Analyzer) push(p *proc, c *cycle, dt int64) {
 	sec := float64(span) * 1e-9
 	w := window{
 		all:        s.all - r.all,
+		forced:     (s.all - s.cycles) - (r.all - r.cycles),
 		firstStart: r.start,
 		firstLine:  r.line,
 		firstN:     r.n,

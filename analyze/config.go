@@ -31,15 +31,15 @@ type Config struct {
 	GCFrequencyMinDuration  time.Duration // how long the rate must hold; default 3s
 
 	// alloc-churn
-	AllocChurnMinRate      float64       // bytes per second over the window; default 256 MiB/s
+	AllocChurnMinRate      float64       // bytes per second over the window; default 8 MiB/s
 	AllocChurnMaxLiveShare float64       // percent: live heap (H2) over heap at start (H0), median over the window; default 25
 	AllocChurnMinDuration  time.Duration // how long both must hold; default 3s
-	AllocChurnMinHeap      int64         // bytes: heaps at GC start below this are min-heap-thrash's concern; default 8 MiB
 
 	// heap-doubling
-	HeapDoublingCycles    int     // consecutive cycles whose goal at least doubles; default 3
+	HeapDoublingCycles    int     // doublings of the goal in a row; default 3
+	HeapDoublingWithin    int     // cycles one doubling may take; default 4
 	HeapDoublingMinHeap   int64   // bytes: doublings from a smaller goal do not count; default 16 MiB
-	HeapDoublingMinFactor float64 // growth from one goal to the next that counts as doubling; default 1.9
+	HeapDoublingMinFactor float64 // growth that counts as a doubling; default 1.9
 
 	// live-heap-growth
 	LiveHeapGrowthMinDuration time.Duration // span of the fit; default 20s
@@ -60,7 +60,7 @@ type Config struct {
 
 	// mark-assist
 	MarkAssistMaxShare    float64       // percent: assist / (assist + background) over the window; default 25
-	MarkAssistMinGCCPU    float64       // percent: GC CPU below which assists do not matter; default 5
+	MarkAssistMinGCCPU    float64       // percent: GC CPU below which assists do not matter; default 10
 	MarkAssistMinDuration time.Duration // default 3s
 
 	// forced-gc
@@ -186,19 +186,18 @@ var settings = []setting{
 	{"gc-frequency.min-duration", "gc-frequency", unitDuration, "3s", "how long the rate must hold",
 		func(c *Config) any { return &c.GCFrequencyMinDuration }},
 
-	{"alloc-churn.min-rate", "alloc-churn", unitRate, "256MiB/s", "allocation rate over the window",
+	{"alloc-churn.min-rate", "alloc-churn", unitRate, "8MiB/s", "allocation rate over the window",
 		func(c *Config) any { return &c.AllocChurnMinRate }},
 	{"alloc-churn.max-live-share", "alloc-churn", unitPercent, "25%", "live heap after GC over heap at GC start (median over the window)",
 		func(c *Config) any { return &c.AllocChurnMaxLiveShare }},
 	{"alloc-churn.min-duration", "alloc-churn", unitDuration, "3s", "how long both must hold",
 		func(c *Config) any { return &c.AllocChurnMinDuration }},
 
-	{"alloc-churn.min-heap", "alloc-churn", unitSize, "8MiB", "heaps at GC start below this are left to min-heap-thrash",
-		func(c *Config) any { return &c.AllocChurnMinHeap }},
-
-	{"heap-doubling.cycles", "heap-doubling", unitCount, "3", "consecutive cycles whose heap goal at least doubles",
+	{"heap-doubling.cycles", "heap-doubling", unitCount, "3", "doublings of the heap goal in a row",
 		func(c *Config) any { return &c.HeapDoublingCycles }},
-	{"heap-doubling.min-factor", "heap-doubling", unitNumber, "1.9", "growth of the goal from one cycle to the next that counts as doubling (the goal is computed from a live heap just under the last goal)",
+	{"heap-doubling.within", "heap-doubling", unitCount, "4", "GC cycles one doubling may take (slower growth is live-heap-growth's)",
+		func(c *Config) any { return &c.HeapDoublingWithin }},
+	{"heap-doubling.min-factor", "heap-doubling", unitNumber, "1.9", "growth that counts as a doubling (a goal is computed from a live heap just under the last goal)",
 		func(c *Config) any { return &c.HeapDoublingMinFactor }},
 	{"heap-doubling.min-heap", "heap-doubling", unitSize, "16MiB", "doublings from a smaller heap goal do not count (start-up)",
 		func(c *Config) any { return &c.HeapDoublingMinHeap }},
@@ -231,7 +230,7 @@ var settings = []setting{
 
 	{"mark-assist.max-share", "mark-assist", unitPercent, "25%", "assist share of mark CPU over the window",
 		func(c *Config) any { return &c.MarkAssistMaxShare }},
-	{"mark-assist.min-gc-cpu", "mark-assist", unitPercent, "5%", "GC CPU below which assists do not matter",
+	{"mark-assist.min-gc-cpu", "mark-assist", unitPercent, "10%", "GC CPU below which assists do not matter",
 		func(c *Config) any { return &c.MarkAssistMinGCCPU }},
 	{"mark-assist.min-duration", "mark-assist", unitDuration, "3s", "how long both must hold",
 		func(c *Config) any { return &c.MarkAssistMinDuration }},

@@ -237,11 +237,17 @@ func (a *Analyzer) windowRules(p *proc, c *cycle, w *window) {
 			a.extend(p, f, g.Line, g.N, t)
 		}
 	}
+	// Pinned: three quarters of the window's cycles at the minimum heap.
+	thrash := w.gcRate >= cfg.MinHeapThrashMinPerSec && w.minh*4 >= w.all*3
 	if a.on[ruleAllocChurn] {
-		cond := w.allocRate >= cfg.AllocChurnMinRate && w.liveShare >= 0 && w.liveShare <= cfg.AllocChurnMaxLiveShare
+		// Garbage is churn where it, not the minimum heap (min-heap-thrash)
+		// or runtime.GC (forced-gc, a quarter of the cycles or more),
+		// makes the cycles.
+		cond := w.allocRate >= cfg.AllocChurnMinRate && w.liveShare >= 0 && w.liveShare <= cfg.AllocChurnMaxLiveShare &&
+			!thrash && w.forced*4 < w.all
 		if f := a.sustained(p, &p.churn, ruleAllocChurn, Warning, cond, w.allocRate, cfg.AllocChurnMinDuration, w, t); f != nil {
-			if f.v[2] == 0 || w.liveShare < f.v[2] {
-				f.v[2] = max(w.liveShare, 1e-9)
+			if f.v[5] == 0 || w.liveShare < f.v[2] {
+				f.v[2], f.v[5] = w.liveShare, 1
 			}
 			a.extend(p, f, g.Line, g.N, t)
 		}
@@ -265,9 +271,7 @@ func (a *Analyzer) windowRules(p *proc, c *cycle, w *window) {
 		}
 	}
 	if a.on[ruleMinHeapThrash] {
-		// Pinned: three quarters of the window's cycles at the minimum.
-		cond := w.gcRate >= cfg.MinHeapThrashMinPerSec && w.minh*4 >= w.all*3
-		if f := a.sustained(p, &p.thrash, ruleMinHeapThrash, Warning, cond, w.gcRate, cfg.MinHeapThrashMinDuration, w, t); f != nil {
+		if f := a.sustained(p, &p.thrash, ruleMinHeapThrash, Warning, thrash, w.gcRate, cfg.MinHeapThrashMinDuration, w, t); f != nil {
 			a.extend(p, f, g.Line, g.N, t)
 		}
 	}
@@ -350,33 +354,49 @@ func (a *Analyzer) cycleRules(p *proc, c *cycle) {
 	}
 }
 
-// heapDoubling follows chains of cycles whose goal (or, without a goal,
-// live heap) at least doubles, counting only doublings from a heap at
-// least HeapDoublingMinHeap so that start-up from the 4 MiB minimum does
-// not count.
+// heapDoubling follows runs of doublings of the goal (or, without a goal,
+// the live heap): each doubling measured from the goal the previous one
+// reached and taking at most HeapDoublingWithin cycles. Only goals of at
+// least HeapDoublingMinHeap count, so that start-up from the 4 MiB minimum
+// does not.
 func (a *Analyzer) heapDoubling(p *proc, c *cycle) {
 	cfg := &a.cfg
-	v, prev := c.goal, p.prevGoal
-	if c.goal < 0 {
-		v, prev = c.live, p.prevLive
+	v := c.goal
+	if v < 0 {
+		v = c.live
 	}
 	factor := cfg.HeapDoublingMinFactor
 	if factor <= 0 {
 		factor = 2
 	}
-	if !c.consecutive || prev < max(cfg.HeapDoublingMinHeap, 1) || v < 0 || float64(v) < factor*float64(prev) {
-		p.doubling = 0
+	restart := func() {
+		p.doubling, p.dblSince, p.dblBase = 0, 0, 0
+		if v >= max(cfg.HeapDoublingMinHeap, 1) {
+			p.dblBase = v
+			p.dblLine, p.dblN, p.dblStart = c.g.Line, c.g.N, c.t
+		}
+	}
+	if !c.consecutive || v < 0 || p.dblBase == 0 || v < p.dblBase {
+		restart()
+		return
+	}
+	p.dblSince++
+	if float64(v) < factor*float64(p.dblBase) {
+		if p.dblSince >= max(cfg.HeapDoublingWithin, 1) {
+			restart()
+		}
 		return
 	}
 	if p.doubling == 0 {
-		p.dblLine, p.dblN, p.dblStart, p.dblFrom = p.prevLine, p.prevN, p.prevStart, prev
+		p.dblFrom = p.dblBase
 	}
 	p.doubling++
+	p.dblBase, p.dblSince = v, 0
 	if p.doubling < max(cfg.HeapDoublingCycles, 1) {
 		return
 	}
 	f := a.finding(p, ruleHeapDoubling, Warning, p.dblLine, p.dblN, p.dblStart)
-	if float64(p.doubling) > f.v[2] { // the longest chain is the evidence
+	if float64(p.doubling) > f.v[2] { // the longest run is the evidence
 		f.v[0] = float64(p.dblFrom) / mibF
 		f.v[1] = float64(v) / mibF
 		f.v[2] = float64(p.doubling)
@@ -384,6 +404,7 @@ func (a *Analyzer) heapDoubling(p *proc, c *cycle) {
 		if c.t >= 0 && p.dblStart >= 0 {
 			f.v[3] = float64(c.t-p.dblStart) / 1e9
 		}
+		f.v[4] = float64(c.g.N - p.dblN)
 	}
 	a.extend(p, f, c.g.Line, c.g.N, c.t)
 }
@@ -556,9 +577,9 @@ func (a *Analyzer) describe(p *proc, f *finding) (string, []Figure) {
 		if v[3] >= 0 {
 			in = fmt.Sprintf(" in %.2fs", v[3])
 		}
-		return fmt.Sprintf("heap goal doubled %d cycles in a row, %.0f → %.0f MB%s; peak heap %.0f MB",
-				int(v[2]), v[0], v[1], in, rep.HeapPeakMiB),
-			[]Figure{{"doublings", v[2], "cycles"}, {"from_mib", v[0], "MiB"}, {"to_mib", v[1], "MiB"}, {"heap_peak_mib", rep.HeapPeakMiB, "MiB"}}
+		return fmt.Sprintf("heap goal doubled %d times in a row, %.0f → %.0f MB in %d cycles%s; peak heap %.0f MB",
+				int(v[2]), v[0], v[1], int(v[4]), in, rep.HeapPeakMiB),
+			[]Figure{{"doublings", v[2], ""}, {"cycles", v[4], "cycles"}, {"from_mib", v[0], "MiB"}, {"to_mib", v[1], "MiB"}, {"heap_peak_mib", rep.HeapPeakMiB, "MiB"}}
 	case RuleLiveHeapGrowth:
 		return fmt.Sprintf("live heap grew %.0f → %.0f MB (+%.0f MB, +%.0f%%) over %.0fs, %.2f MB/s, R² %.2f",
 				v[5], v[6], v[0], v[1], v[4], v[2], v[3]),

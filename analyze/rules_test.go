@@ -122,11 +122,27 @@ func TestAllocChurn(t *testing.T) {
 			t.Errorf("got %+v", f)
 		}
 	})
-	t.Run("minimum heap is not churn", func(t *testing.T) {
+	t.Run("thrashing at the minimum heap is not churn", func(t *testing.T) {
+		a, got := collect(t, "alloc-churn.min-rate=1MiB/s")
+		k := c
+		k.dt = 25 * time.Millisecond
+		k.h0, k.h1, k.h2, k.goal = 4, 4, 0, 4
+		newSynth(a).addN(200, k)
+		if s := rulesOf(*got, Warning); !reflect.DeepEqual(s, []string{"gc-frequency:warning", "min-heap-thrash:warning"}) {
+			t.Errorf("got %v", s)
+		}
+	})
+	t.Run("forced cycles are not churn", func(t *testing.T) {
 		a, got := collect(t, "alloc-churn.min-rate=1MiB/s")
 		k := c
 		k.h0, k.h1, k.h2, k.goal = 4, 4, 0, 4
-		newSynth(a).addN(60, k)
+		f := k
+		f.forced = true
+		s := newSynth(a)
+		for i := 0; i < 40; i++ {
+			s.add(k)
+			s.add(f)
+		}
 		if f := findRule(*got, RuleAllocChurn); f != nil {
 			t.Errorf("got %+v", f)
 		}
@@ -154,8 +170,10 @@ func TestHeapDoubling(t *testing.T) {
 		{"batch load", []int64{4, 8, 16, 32, 64, 128, 128}, true},
 		{"goal just under double", []int64{20, 39, 76, 148, 148}, true},
 		{"start-up to 64 MiB", []int64{4, 8, 16, 32, 64, 64, 64}, false},
-		{"two doublings", []int64{16, 32, 64, 100, 190, 190}, false},
-		{"slow growth", []int64{16, 24, 36, 54, 81, 120, 180}, false},
+		{"two doublings", []int64{16, 32, 64, 100, 110, 115, 118, 120, 120}, false},
+		{"one and a half per cycle", []int64{16, 24, 36, 54, 81, 120, 180}, true},
+		{"slow growth", []int64{16, 18, 21, 24, 28, 32, 37, 42, 49, 56, 64, 74, 85, 98}, false},
+		{"falls back between", []int64{16, 32, 64, 16, 32, 64, 16}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -181,7 +199,7 @@ func TestHeapDoubling(t *testing.T) {
 		if f == nil || f.FirstLine != 3 || f.LastLine != 7 || f.Start != 2*time.Second || f.End != 6*time.Second {
 			t.Fatalf("finding %+v", f)
 		}
-		if !strings.Contains(f.Message, "doubled 4 cycles in a row, 16 → 256 MB in 4.00s") {
+		if !strings.Contains(f.Message, "doubled 4 times in a row, 16 → 256 MB in 4 cycles in 4.00s") {
 			t.Errorf("message %q", f.Message)
 		}
 	})
@@ -478,11 +496,12 @@ func TestMinHeapThrash(t *testing.T) {
 	if s := rulesOf(*got, Warning); !reflect.DeepEqual(s, []string{"gc-frequency:warning", "min-heap-thrash:warning"}) {
 		t.Errorf("got %v", s)
 	}
-	// The same heap, but calm.
+	// The same heap, but five cycles a second: what is allocated is still
+	// all garbage, but the minimum heap is not what makes the cycles.
 	c.dt = 200 * time.Millisecond
 	a, got = collect(t)
 	newSynth(a).addN(300, c)
-	if s := rulesOf(*got, Warning); len(s) != 0 {
+	if s := rulesOf(*got, Warning); !reflect.DeepEqual(s, []string{"alloc-churn:warning"}) {
 		t.Errorf("got %v", s)
 	}
 }

@@ -1,0 +1,173 @@
+package analyze
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the calibration table in doc.go")
+
+// scenarios are the bomb's recorded traces and the rules each must raise
+// at warning or above: no more, no fewer.
+var scenarios = []struct {
+	name  string
+	rules []string
+}{
+	{"dog", []string{RuleAllocChurn}},
+	{"mouse", []string{RuleHeapDoubling}},
+	{"spike", []string{RuleHeapDoubling}},
+	{"leak", []string{RuleLiveHeapGrowth}},
+	{"tiny", []string{RuleGCFrequency, RuleMinHeapThrash}},
+	{"forced", []string{RuleForcedGC}},
+	{"limit", []string{RuleMemoryLimitPressure}},
+	{"assist", []string{RuleHighGCCPU, RuleMarkAssist}},
+	{"healthy", nil},
+	{"tiger", nil},
+	{"wolf", nil},
+	{"cat", nil},
+	{"animals", []string{RuleHeapDoubling}},
+}
+
+// serious lists the rules of findings at warning or above, sorted.
+func serious(fs []Finding) []string {
+	var out []string
+	for _, f := range fs {
+		if f.Severity >= Warning {
+			out = append(out, f.Rule)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestScenarios(t *testing.T) {
+	dir := filepath.Join("..", "testdata", "bomb")
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("no recorded scenarios: %v", err)
+	}
+	for _, sc := range scenarios {
+		t.Run(sc.name, func(t *testing.T) {
+			r := analyzeFile(t, filepath.Join(dir, sc.name+".log"), DefaultConfig())
+			want := append([]string(nil), sc.rules...)
+			sort.Strings(want)
+			if got := serious(r.Findings); !reflect.DeepEqual(got, want) {
+				t.Errorf("rules at warning or above: %q, want %q\n%s", got, want, summary(r.Findings))
+			}
+		})
+	}
+}
+
+// TestRuntimes checks that traces of ordinary programs from every Go
+// release raise nothing at warning or above, except for lines the parser
+// could not read.
+func TestRuntimes(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("..", "testdata", "runtimes", "*.log"))
+	if len(files) == 0 {
+		t.Skip("no runtime traces")
+	}
+	for _, name := range files {
+		r := analyzeFile(t, name, DefaultConfig())
+		for _, f := range r.Findings {
+			if f.Severity >= Warning && !(f.Rule == RuleUnparsedLines && r.UnparsedLines > 0) {
+				t.Errorf("%s: %s %s: %s", filepath.Base(name), f.Severity, f.Rule, f.Message)
+			}
+		}
+	}
+}
+
+// TestCalibrationTable keeps the table in doc.go in step with what the
+// default thresholds do to the recorded scenarios (go test -update
+// rewrites it).
+func TestCalibrationTable(t *testing.T) {
+	dir := filepath.Join("..", "testdata", "bomb")
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("no recorded scenarios: %v", err)
+	}
+	var b strings.Builder
+	b.WriteString("//\t| scenario | rules at warning or above | info | GC/s | GC CPU | alloc MiB/s | live MB | goal MB (max) |\n")
+	b.WriteString("//\t|---|---|---|---|---|---|---|---|\n")
+	for _, sc := range scenarios {
+		r := analyzeFile(t, filepath.Join(dir, sc.name+".log"), DefaultConfig())
+		var warn, info []string
+		for _, f := range r.Findings {
+			s := f.Rule
+			if f.Severity == Error {
+				s += " (error)"
+			}
+			if f.Severity >= Warning {
+				warn = append(warn, s)
+			} else {
+				info = append(info, s)
+			}
+		}
+		sort.Strings(warn)
+		sort.Strings(info)
+		row := fmt.Sprintf("| %s | %s | %s |", sc.name, orDash(warn), orDash(info))
+		if len(r.Processes) == 0 {
+			row += " no GC | | | | |"
+		} else {
+			p := r.Processes[0]
+			row += fmt.Sprintf(" %.3g | %.3g%% | %.3g | %g–%g | %g |", p.GCPerSecond, p.GCCPUPercent, p.AllocRateMiBPerS,
+				p.HeapLiveMiB.Min, p.HeapLiveMiB.Max, p.HeapGoalMiB.Max)
+		}
+		b.WriteString("//\t" + row + "\n")
+	}
+	replaceDoc(t, "//\t| scenario |", "// (end of calibration table)", b.String())
+}
+
+func orDash(s []string) string {
+	if len(s) == 0 {
+		return "–"
+	}
+	return strings.Join(s, ", ")
+}
+
+// TestRuleTable keeps the rule table in doc.go in step with Rules.
+func TestRuleTable(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("//\t| rule | severity | detects | defaults |\n")
+	b.WriteString("//\t|---|---|---|---|\n")
+	for _, r := range Rules() {
+		var th []string
+		for _, x := range r.Thresholds {
+			th = append(th, strings.TrimPrefix(x.Name, r.ID+".")+" "+x.Default)
+		}
+		sev := r.Severity.String()
+		if r.ID == RuleHighGCCPU || r.ID == RuleLongPause {
+			sev += ", error"
+		}
+		fmt.Fprintf(&b, "//\t| %s | %s | %s | %s |\n", r.ID, sev, r.Summary, orDash(th))
+	}
+	replaceDoc(t, "//\t| rule |", "// (end of rule table)", b.String())
+}
+
+// replaceDoc checks that doc.go holds text between the lines starting
+// begin and end, and rewrites it there with -update.
+func replaceDoc(t *testing.T, begin, end, text string) {
+	t.Helper()
+	doc, err := os.ReadFile("doc.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(doc)
+	i, j := strings.Index(s, begin), strings.Index(s, end)
+	if i < 0 || j < i {
+		t.Fatalf("doc.go has no table between %q and %q", begin, end)
+	}
+	if s[i:j] == text+"//\n" {
+		return
+	}
+	if !*update {
+		t.Errorf("doc.go is out of date (go test ./analyze -update); it should read:\n%s", text)
+		return
+	}
+	if err := os.WriteFile("doc.go", []byte(s[:i]+text+"//\n"+s[j:]), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
