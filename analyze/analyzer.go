@@ -128,8 +128,10 @@ func (f *fitSums) line() (slope, icept, r2 float64) {
 
 // sustain tracks how long a windowed condition has held without a break.
 type sustain struct {
-	on      bool
-	since   int64 // process time it became true: the start of the first window it held in
+	on    bool
+	since int64 // process time of the cycle where it became true
+	// The start of the window it first held over: where a finding begins.
+	start   int64
 	line, n int
 	worst   float64 // the worst value while it has held
 }
@@ -142,7 +144,7 @@ func (s *sustain) update(cond bool, w *window, t int64) time.Duration {
 		return -1
 	}
 	if !s.on {
-		s.on, s.since, s.line, s.n, s.worst = true, w.firstStart, w.firstLine, w.firstN, 0
+		s.on, s.since, s.start, s.line, s.n, s.worst = true, t, w.firstStart, w.firstLine, w.firstN, 0
 	}
 	return time.Duration(t - s.since)
 }
@@ -188,7 +190,7 @@ type proc struct {
 	blkCycles, blkSize     int64 // cycles in the filling block, cycles per block
 
 	overshoot, goalCycles, overshootBig int64
-	forced, leakCheck, periodic         int64
+	forced, periodic                    int64
 	pendingForced                       int64 // "GC forced" lines not yet followed by their cycle
 	procsMin, procsMax, procsChanges    int
 	floorHeap, floorPause, coarseClock  int64
@@ -199,26 +201,24 @@ type proc struct {
 
 	gcFreq, churn, cpuWarn, cpuErr, assistS, thrash sustain
 
-	doubling                int   // doublings in a row
-	dblBase                 int64 // the goal the next doubling is measured from; 0 when none
-	dblSince                int   // cycles since the base
-	dblLine, dblN           int   // where the first doubling of the run started
-	dblStart                int64
-	dblFrom                 int64
-	limitRun                int
-	limitLine, limitN       int
-	limitStart              int64
-	limitGoal, limitImplied int64
-	longPauses              int64
-	longLine, longN         int
-	longStart               int64
-	forcedLine, forcedN     int
-	forcedStart             int64
-	overLine, overN         int
-	overStart               int64
-	maxPause                time.Duration
-	maxPauseLine, maxPauseN int
-	maxPauseStart           int64
+	doubling            int   // doublings in a row
+	dblBase             int64 // the goal the next doubling is measured from; 0 when none
+	dblSince            int   // cycles since the base
+	dblLine, dblN       int   // where the first doubling of the run started
+	dblStart            int64
+	dblFrom             int64
+	limitRun            int
+	limitLine, limitN   int
+	limitStart          int64
+	longPauses          int64
+	longLine, longN     int
+	longStart           int64
+	forcedLine, forcedN int
+	forcedStart         int64
+	overLine, overN     int
+	overStart           int64
+	maxPause            time.Duration
+	maxPauseN           int
 
 	findings [numRules]*finding
 }
@@ -240,7 +240,6 @@ type state struct {
 
 	done        []doneProc
 	omitted     int64
-	doneByFile  int
 	lines       int64
 	gcLines     int64
 	rtLines     int64
@@ -248,7 +247,7 @@ type state struct {
 	unparsed    int64
 	unparsedPos []string
 	unparsedF   *finding
-	orphanForce int64 // "GC forced" before any GC line
+	orphanForce int64 // "GC forced" lines before any GC line: they belong to the next new process
 }
 
 // doneProc is a finished process: its summary and findings.
@@ -384,7 +383,8 @@ func (a *Analyzer) retire(p *proc) {
 }
 
 func (a *Analyzer) summarise(p *proc) doneProc {
-	d := doneProc{rep: a.processReport(p), fileIdx: p.fileIdx, findings: a.procFindings(p), worst: -1}
+	d := doneProc{rep: a.processReport(p), fileIdx: p.fileIdx, worst: -1}
+	d.findings = a.procFindings(p, &d.rep)
 	for _, f := range d.findings {
 		if f.Severity > d.worst {
 			d.worst = f.Severity
@@ -458,6 +458,7 @@ func (a *Analyzer) addGC(g *parser.GC) {
 		p.firstStart = int64(g.Start)
 		p.procsMin, p.procsMax = g.Procs, g.Procs
 		p.liveMin, p.goalMin = math.MaxInt64, math.MaxInt64
+		p.pendingForced, a.st.orphanForce = a.st.orphanForce, 0
 	}
 	p.cycles++
 	p.lastLine, p.lastN = g.Line, g.N
@@ -532,9 +533,6 @@ func (a *Analyzer) counts(p *proc, c *cycle) {
 	}
 	p.procsMin = min(p.procsMin, g.Procs)
 	p.procsMax = max(p.procsMax, g.Procs)
-	if g.LeakCheck {
-		p.leakCheck++
-	}
 	p.pause.addNS(c.pause)
 	if g.Format.Concurrent() {
 		p.mark.addNS(c.mark)

@@ -112,12 +112,16 @@ type ProcessReport struct {
 	HeapLiveFitR2        float64     `json:"heap_live_fit_r2"`
 	HeapPeakMiB          float64     `json:"heap_peak_mib"` // largest H0 or H1
 	HeapGoalMiB          Range       `json:"heap_goal_mib"`
-	EffectiveGOGC        float64     `json:"effective_gogc"` // median; 0 when the trace cannot tell (before Go 1.18, or near the 4 MiB floor)
-	OvershootCycles      int64       `json:"overshoot_cycles"`
+	EffectiveGOGC        float64     `json:"effective_gogc"`   // median; 0 when the trace cannot tell (before Go 1.18, or near the 4 MiB floor)
+	OvershootCycles      int64       `json:"overshoot_cycles"` // H1 above the goal
 	ForcedCycles         int64       `json:"forced_cycles"`
-	PeriodicCycles       int64       `json:"periodic_cycles"`
+	PeriodicCycles       int64       `json:"periodic_cycles"` // started by the periodic GC helper ("GC forced")
 	Procs                ProcsReport `json:"procs"`
-	AtResolutionFloor    []string    `json:"at_resolution_floor"` // sorted figure names ("heap", "pause", …) dominated by print truncation
+	// AtResolutionFloor names the figures that sit at the trace's print
+	// floor in most cycles, sorted: "clock" (a clock that ticks in whole
+	// milliseconds), "heap" (heaps printed as 0 or 1 MB), "pause" (pauses
+	// printed as 0).
+	AtResolutionFloor []string `json:"at_resolution_floor"`
 }
 
 // Report is the analysis of everything added so far.

@@ -3,6 +3,7 @@ package analyze
 import (
 	"encoding/json"
 	"math"
+	"math/rand/v2"
 	"reflect"
 	"runtime"
 	"sort"
@@ -447,3 +448,53 @@ func varied(n int) []cyc {
 // next fills the synth's record for c; like the parser, it reuses one
 // record.
 func (s *synth) next(c cyc) *parser.GC { return s.record(c) }
+
+// TestRandomRecords throws records with arbitrary numbers at the analyzer,
+// several processes and files interleaved: nothing may panic, and every
+// report must marshal with finite numbers.
+func TestRandomRecords(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	pick := func(vs ...int64) int64 { return vs[rng.IntN(len(vs))] }
+	for round := 0; round < 8; round++ {
+		a := New(DefaultConfig(), func(Finding) {})
+		var g parser.GC
+		for i := 0; i < 3000; i++ {
+			g = parser.GC{
+				Pos:    parser.Pos{File: []string{"a", "b"}[rng.IntN(2)], Line: i + 1, Process: 1 + rng.IntN(40)},
+				Format: parser.Format(rng.IntN(8)),
+				N:      int(pick(1, 2, int64(i), int64(i+1), -1, math.MaxInt32)),
+				Start:  time.Duration(pick(parser.Absent, 0, int64(i)*int64(time.Millisecond), math.MaxInt64, rng.Int64())),
+				NClock: rng.IntN(6), NCPU: rng.IntN(8),
+				HeapStart: pick(0, 1<<20, rng.Int64N(1<<40), math.MaxInt64), HeapEnd: pick(0, 4<<20, rng.Int64N(1<<40)),
+				HeapLive: pick(parser.Absent, 0, 4<<20, rng.Int64N(1<<40)), HeapGoal: pick(parser.Absent, 0, 4<<20, rng.Int64N(1<<40)),
+				Stacks: pick(parser.Absent, 0, 1<<20), Globals: pick(parser.Absent, 0, 1<<20),
+				Procs: int(pick(0, 1, 4, 256, -1)), Forced: rng.IntN(4) == 0, LeakCheck: rng.IntN(20) == 0,
+				CPUPercent: int(pick(parser.Absent, 0, 50)),
+			}
+			for k := range g.Clock {
+				g.Clock[k] = time.Duration(pick(0, 1000, rng.Int64N(int64(time.Second)), math.MaxInt64/8))
+			}
+			for k := range g.CPU {
+				g.CPU[k] = time.Duration(pick(0, 1000, rng.Int64N(int64(time.Second)), math.MaxInt64/8))
+			}
+			switch rng.IntN(10) {
+			case 0:
+				a.Add(&parser.Runtime{Pos: g.Pos, Kind: parser.KindForced})
+			case 1:
+				a.Add(&parser.SyntaxError{Pos: g.Pos, Field: "heap"})
+			case 2:
+				a.Add(&parser.Text{Pos: g.Pos, Partial: rng.IntN(2) == 0})
+			default:
+				a.Add(&g)
+			}
+			if i%500 == 0 {
+				a.Report()
+			}
+		}
+		r := a.Report()
+		if _, err := json.Marshal(r); err != nil {
+			t.Fatal(err)
+		}
+		checkFinite(t, reflect.ValueOf(r))
+	}
+}

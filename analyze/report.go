@@ -45,7 +45,7 @@ func (a *Analyzer) Report() *Report {
 		r.Findings = append(r.Findings, p.findings...)
 	}
 	if f := s.unparsedF; f != nil && f.emitted >= 0 {
-		r.Findings = append(r.Findings, a.render(nil, f))
+		r.Findings = append(r.Findings, a.render(nil, nil, f))
 	}
 	fileOf := s.files
 	sort.SliceStable(r.Findings, func(i, j int) bool {
@@ -68,7 +68,7 @@ func (a *Analyzer) Report() *Report {
 }
 
 // procFindings renders a process's findings with their current numbers.
-func (a *Analyzer) procFindings(p *proc) []Finding {
+func (a *Analyzer) procFindings(p *proc, rep *ProcessReport) []Finding {
 	var out []Finding
 	for _, f := range p.findings {
 		if f == nil || f.emitted < 0 {
@@ -77,7 +77,7 @@ func (a *Analyzer) procFindings(p *proc) []Finding {
 		if f.Rule == RuleLowResolution && len(a.floors(p)) == 0 {
 			continue // no longer true of the whole process
 		}
-		out = append(out, a.render(p, f))
+		out = append(out, a.render(p, rep, f))
 	}
 	return out
 }

@@ -190,15 +190,19 @@ func (a *Analyzer) emit(p *proc, f *finding) {
 	if a.onFinding == nil {
 		return
 	}
-	out := a.render(p, f)
-	a.onFinding(out)
+	var rep *ProcessReport
+	if p != nil {
+		r := a.processReport(p)
+		rep = &r
+	}
+	a.onFinding(a.render(p, rep, f))
 }
 
 // render returns the finding with its message and evidence written from
 // the current numbers.
-func (a *Analyzer) render(p *proc, f *finding) Finding {
+func (a *Analyzer) render(p *proc, rep *ProcessReport, f *finding) Finding {
 	out := f.Finding
-	msg, ev := a.describe(p, f)
+	msg, ev := a.describe(p, rep, f)
 	out.Message = msg
 	sort.Slice(ev, func(i, j int) bool { return ev[i].Name < ev[j].Name })
 	for i := range ev {
@@ -221,7 +225,7 @@ func (a *Analyzer) sustained(p *proc, s *sustain, rule int, sev Severity, cond b
 	if held < need {
 		return nil
 	}
-	f := a.finding(p, rule, sev, s.line, s.n, s.since)
+	f := a.finding(p, rule, sev, s.line, s.n, s.start)
 	f.v[0] = max(f.v[0], s.worst)
 	f.v[1] = max(f.v[1], held.Seconds())
 	return f
@@ -541,12 +545,8 @@ func (a *Analyzer) floors(p *proc) []string {
 }
 
 // describe writes a finding's one-line evidence and its figures.
-func (a *Analyzer) describe(p *proc, f *finding) (string, []Figure) {
+func (a *Analyzer) describe(p *proc, rep *ProcessReport, f *finding) (string, []Figure) {
 	v := f.v
-	var span string
-	if f.Start >= 0 && f.End >= 0 {
-		span = fmt.Sprintf(" from %s to %s", secs(f.Start), secs(f.End))
-	}
 	switch f.Rule {
 	case RuleUnparsedLines:
 		n := a.st.unparsed
@@ -557,47 +557,50 @@ func (a *Analyzer) describe(p *proc, f *finding) (string, []Figure) {
 		return fmt.Sprintf("%d GC-like line(s) could not be read%s", n, first),
 			[]Figure{{Name: "unparsed_lines", Value: float64(n), Unit: "lines"}}
 	}
-	if p == nil {
+	if p == nil || rep == nil {
 		return "", nil
 	}
-	rep := a.processReport(p)
 	switch f.Rule {
 	case RuleGCFrequency:
-		return fmt.Sprintf("up to %.1f GCs/s over %s windows, held for %.1fs%s; %.1f GCs/s overall",
-				v[0], a.windowName(), v[1], span, rep.GCPerSecond),
+		return fmt.Sprintf("up to %.1f GCs/s over %s windows, above %g for %.1fs; %.1f GCs/s overall",
+				v[0], a.windowName(), a.cfg.GCFrequencyMaxPerSecond, v[1], rep.GCPerSecond),
 			[]Figure{{"max_gc_per_second", v[0], "1/s"}, {"held_s", v[1], "s"}, {"gc_per_second", rep.GCPerSecond, "1/s"}}
 	case RuleAllocChurn:
 		mib := v[0] / (1 << 20)
-		return fmt.Sprintf("allocating up to %.0f MiB/s over %s windows, with as little as %.0f%% of the heap live after each cycle, held for %.1fs%s; %.1f MiB allocated per cycle",
-				mib, a.windowName(), v[2], v[1], span, rep.AllocMiBPerCycle),
+		return fmt.Sprintf("allocating up to %.0f MiB/s over %s windows with %.0f%% of the heap surviving each cycle, for %.1fs; %.1f MiB allocated per cycle",
+				mib, a.windowName(), v[2], v[1], rep.AllocMiBPerCycle),
 			[]Figure{{"max_alloc_rate_mib_per_s", mib, "MiB/s"}, {"live_share_percent", v[2], "%"}, {"held_s", v[1], "s"},
 				{"alloc_rate_mib_per_s", rep.AllocRateMiBPerS, "MiB/s"}, {"alloc_mib_per_cycle", rep.AllocMiBPerCycle, "MiB"}}
 	case RuleHeapDoubling:
-		in := ""
+		over := fmt.Sprintf("%d cycles", int(v[4]))
 		if v[3] >= 0 {
-			in = fmt.Sprintf(" in %.2fs", v[3])
+			over += fmt.Sprintf(" and %.2fs", v[3])
 		}
-		return fmt.Sprintf("heap goal doubled %d times in a row, %.0f → %.0f MB in %d cycles%s; peak heap %.0f MB",
-				int(v[2]), v[0], v[1], int(v[4]), in, rep.HeapPeakMiB),
+		return fmt.Sprintf("heap goal doubled %d times in a row, %.0f → %.0f MB over %s; peak heap %.0f MB",
+				int(v[2]), v[0], v[1], over, rep.HeapPeakMiB),
 			[]Figure{{"doublings", v[2], ""}, {"cycles", v[4], "cycles"}, {"from_mib", v[0], "MiB"}, {"to_mib", v[1], "MiB"}, {"heap_peak_mib", rep.HeapPeakMiB, "MiB"}}
 	case RuleLiveHeapGrowth:
-		return fmt.Sprintf("live heap grew %.0f → %.0f MB (+%.0f MB, +%.0f%%) over %.0fs, %.2f MB/s, R² %.2f",
-				v[5], v[6], v[0], v[1], v[4], v[2], v[3]),
+		pct := ""
+		if v[5] >= 1 { // a percentage of next to nothing says nothing
+			pct = fmt.Sprintf(", +%.0f%%", v[1])
+		}
+		return fmt.Sprintf("live heap grew %.0f → %.0f MB (+%.0f MB%s) over %.0fs, %.2f MB/s, R² %.2f",
+				max(v[5], 0), v[6], v[0], pct, v[4], v[2], v[3]),
 			[]Figure{{"growth_mib", v[0], "MiB"}, {"growth_percent", v[1], "%"}, {"slope_mib_per_s", v[2], "MiB/s"}, {"fit_r2", v[3], ""}, {"span_s", v[4], "s"}}
 	case RuleHighGCCPU:
-		return fmt.Sprintf("GC used up to %.0f%% of CPU over %s windows, held for %.1fs%s; %.1f%% overall",
-				v[0], a.windowName(), v[1], span, rep.GCCPUPercent),
+		return fmt.Sprintf("GC used up to %.0f%% of CPU over %s windows, above %g%% for %.1fs; %.1f%% overall",
+				v[0], a.windowName(), a.cfg.HighGCCPUWarning, v[1], rep.GCCPUPercent),
 			[]Figure{{"max_gc_cpu_percent", v[0], "%"}, {"held_s", v[1], "s"}, {"gc_cpu_percent", rep.GCCPUPercent, "%"}}
 	case RuleLongPause:
 		return fmt.Sprintf("%d pause(s) of %s or more, longest %s (gc %d); p99 %.3g ms",
 				p.longPauses, a.cfg.LongPauseWarning, p.maxPause, p.maxPauseN, rep.PauseMS.P99),
 			[]Figure{{"long_pauses", float64(p.longPauses), "cycles"}, {"max_pause_ms", float64(p.maxPause) / 1e6, "ms"}, {"pause_p99_ms", rep.PauseMS.P99, "ms"}}
 	case RuleMarkAssist:
-		return fmt.Sprintf("assists did up to %.0f%% of mark work over %s windows with GC CPU up to %.0f%%, held for %.1fs%s; %.0f%% overall",
-				v[0], a.windowName(), v[2], v[1], span, rep.AssistPercent),
+		return fmt.Sprintf("assists did up to %.0f%% of mark work over %s windows, with GC CPU up to %.0f%%, for %.1fs; %.0f%% overall",
+				v[0], a.windowName(), v[2], v[1], rep.AssistPercent),
 			[]Figure{{"max_assist_percent", v[0], "%"}, {"max_gc_cpu_percent", v[2], "%"}, {"held_s", v[1], "s"}, {"assist_percent", rep.AssistPercent, "%"}}
 	case RuleForcedGC:
-		return fmt.Sprintf("%d of %d cycles were forced (runtime.GC or debug.FreeOSMemory)%s", p.forced, p.cycles, span),
+		return fmt.Sprintf("%d of %d cycles were forced (runtime.GC or debug.FreeOSMemory)", p.forced, p.cycles),
 			[]Figure{{"forced_cycles", float64(p.forced), "cycles"}, {"cycles", float64(p.cycles), "cycles"}}
 	case RuleHeapOvershoot:
 		return fmt.Sprintf("heap at mark end exceeded the goal by more than %.0f%% in %d of %d cycles (goal ≥ %s)",
@@ -609,8 +612,8 @@ func (a *Analyzer) describe(p *proc, f *finding) (string, []Figure) {
 			[]Figure{{"goal_mib", v[0], "MiB"}, {"gogc_goal_mib", v[1], "MiB"}, {"goal_percent", v[2], "%"}, {"cycles", v[3], "cycles"},
 				{"gogc", v[4], ""}, {"gc_per_second", rep.GCPerSecond, "1/s"}}
 	case RuleMinHeapThrash:
-		return fmt.Sprintf("heap goal at the %s minimum while up to %.0f GCs/s ran over %s windows, held for %.1fs%s",
-				formatSize(float64(a.cfg.MinHeapThrashMaxGoal)), v[0], a.windowName(), v[1], span),
+		return fmt.Sprintf("heap goal at the %s minimum while up to %.0f GCs/s ran over %s windows, for %.1fs; live heap at most %g MB",
+				formatSize(float64(a.cfg.MinHeapThrashMaxGoal)), v[0], a.windowName(), v[1], rep.HeapLiveMiB.Max),
 			[]Figure{{"max_gc_per_second", v[0], "1/s"}, {"held_s", v[1], "s"}, {"heap_goal_max_mib", rep.HeapGoalMiB.Max, "MiB"}}
 	case RulePeriodicGC:
 		return fmt.Sprintf("%d periodic GC(s) after 2 minutes without one", p.periodic),
@@ -648,8 +651,4 @@ func (a *Analyzer) windowName() string {
 		w = 10 * time.Second
 	}
 	return w.String()
-}
-
-func secs(d time.Duration) string {
-	return fmt.Sprintf("%.3fs", d.Seconds())
 }
