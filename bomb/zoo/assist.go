@@ -27,7 +27,10 @@ func (g *graph) build(ctx context.Context, size int64) {
 	var prev *node
 	var seed uint64 = 1
 	all := make([]*node, 0, 4096)
-	for i := 0; i < n && ctx.Err() == nil; i++ {
+	for i := 0; i < n; i++ {
+		if i%4096 == 0 && ctx.Err() != nil {
+			return
+		}
 		x := &node{id: uint64(i)}
 		if i%1024 == 0 {
 			g.roots = append(g.roots, x)

@@ -30,7 +30,7 @@ type Scenario struct {
 	Summary string   // what it does
 	Pattern string   // what its GC trace shows
 	Profile string   // the pprof profile that leads to the code behind it
-	Rules   []string // gctrace analyze rules it should raise, most telling first; none for a healthy or non-GC fault
+	Rules   []string // gctrace analyze rules it should raise, the one naming the fault first; none for healthy and the non-GC animals
 	Animal  bool     // one of the walkthrough's animals, played by default
 }
 
@@ -58,8 +58,8 @@ var registry = []scenario{
 	}, runMouse},
 	{Scenario{
 		Name:    "dog",
-		Summary: "(*Dog).Run allocates 16 MiB that is garbage at once",
-		Pattern: "one GC per call, 16->16->0 MB: the heap falls back to near zero each time",
+		Summary: "(*Dog).Run allocates 16 MiB that is garbage at once, in 32 KiB pieces",
+		Pattern: "3->3->0 MB at the 4 MB goal, about five cycles per call: all churn, nothing kept",
 		Profile: "allocs (alloc_space)",
 		Rules:   []string{"alloc-churn", "gc-frequency"},
 		Animal:  true,
@@ -122,8 +122,8 @@ var registry = []scenario{
 	}, runAssist},
 	{Scenario{
 		Name:    "healthy",
-		Summary: "a service loop: a fixed --healthy-heap working set and 24 MiB/s of request garbage",
-		Pattern: "flat live heap, about one GC per second, low GC CPU, no assists to speak of",
+		Summary: "a service loop: a fixed --healthy-heap working set and 22 MiB/s of request garbage",
+		Pattern: "flat live heap at the working set, a GC every second or so, GC CPU near 0%",
 		Profile: "none needed",
 	}, runHealthy},
 }
@@ -193,6 +193,9 @@ func (c *Config) normalize() ([]scenario, error) {
 	var run []scenario
 	for _, n := range names {
 		n = strings.TrimSpace(n)
+		if n == "" {
+			continue // "dog," is dog
+		}
 		s, ok := lookup(n)
 		if !ok {
 			return nil, configErrorf("unknown scenario %q (known: %s)", n, strings.Join(allNames(), ", "))
@@ -200,6 +203,9 @@ func (c *Config) normalize() ([]scenario, error) {
 		if !slices.ContainsFunc(run, func(r scenario) bool { return r.Name == n }) {
 			run = append(run, s)
 		}
+	}
+	if len(run) == 0 {
+		return nil, configErrorf("no scenario named (known: %s)", strings.Join(allNames(), ", "))
 	}
 	if c.Duration < 0 {
 		return nil, configErrorf("negative duration %v", c.Duration)

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -18,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gctrace/gctrace/bomb/zoo"
 	"github.com/gctrace/gctrace/parser"
 	"github.com/google/pprof/profile"
 )
@@ -372,6 +374,51 @@ func TestAnimalsTrace(t *testing.T) {
 	tr.says(t, "tiger eat", "mouse steal", "dog run", "wolf drink", "wolf howl", "cat pee")
 }
 
+// TestRecordedTraces checks that testdata/bomb has a trace of every
+// scenario, that the parser reads each without a line it does not
+// understand, and that each ends as a clean run does.
+func TestRecordedTraces(t *testing.T) {
+	dir := filepath.Join("..", "..", "testdata", "bomb")
+	names := []string{"animals"}
+	for _, s := range zoo.Scenarios() {
+		names = append(names, s.Name)
+	}
+	for _, name := range names {
+		data, err := os.ReadFile(filepath.Join(dir, name+".log"))
+		if err != nil {
+			t.Errorf("no recorded trace of %s: %v", name, err)
+			continue
+		}
+		if len(data) > 300<<10 {
+			t.Errorf("%s.log is %d KiB, keep it under 300", name, len(data)>>10)
+		}
+		r := parser.NewReader(bytes.NewReader(data), name+".log")
+		gcs, done := 0, false
+		for r.Scan() {
+			switch rec := r.Record().(type) {
+			case *parser.GC:
+				gcs++
+				if rec.Procs != 2 {
+					t.Errorf("%v: %d P, want the GOMAXPROCS=2 of README.md", rec.Pos, rec.Procs)
+				}
+			case *parser.Text:
+				done = done || strings.HasPrefix(string(rec.Text), "bomb: done after ")
+			case *parser.SyntaxError:
+				t.Errorf("%v", rec)
+			}
+		}
+		if err := r.Err(); err != nil {
+			t.Errorf("%s.log: %v", name, err)
+		}
+		if !done {
+			t.Errorf("%s.log does not end as a clean run does", name)
+		}
+		if gcs == 0 && !slices.Contains([]string{"tiger", "wolf", "cat"}, name) {
+			t.Errorf("%s.log has no GC lines", name)
+		}
+	}
+}
+
 // startBomb runs the bomb with a profile server on a free port and returns
 // the profile index URL from its start line.
 func startBomb(t *testing.T, args ...string) (cmd *exec.Cmd, url string, output func() string) {
@@ -486,7 +533,7 @@ func mentions(p *profile.Profile, fn string) bool {
 	return false
 }
 
-const zoo = "github.com/gctrace/gctrace/bomb/zoo."
+const pkg = "github.com/gctrace/gctrace/bomb/zoo."
 
 func TestDogAllocsProfile(t *testing.T) {
 	_, url, output := startBomb(t, "--scenario", "dog", "--interval", "200ms")
@@ -495,8 +542,8 @@ func TestDogAllocsProfile(t *testing.T) {
 	time.Sleep(1500 * time.Millisecond)
 	p := fetchProfile(t, url+"allocs")
 	top := flat(t, p, "alloc_space")
-	if len(top) == 0 || top[0] != zoo+"(*Dog).Run" {
-		t.Errorf("top allocators by alloc_space: %q, want %s(*Dog).Run first\n%s", top[:min(len(top), 5)], zoo, output())
+	if len(top) == 0 || top[0] != pkg+"(*Dog).Run" {
+		t.Errorf("top allocators by alloc_space: %q, want %s(*Dog).Run first\n%s", top[:min(len(top), 5)], pkg, output())
 	}
 }
 
@@ -506,9 +553,9 @@ func TestAnimalProfiles(t *testing.T) {
 	_, url, _ := startBomb(t, "--scenario", "wolf,cat", "--interval", "100ms")
 	time.Sleep(2500 * time.Millisecond)
 	for _, c := range []struct{ profile, fn string }{
-		{"goroutine", zoo + "(*Wolf).Drink.func1"},
-		{"mutex", zoo + "(*Wolf).Howl.func1"},
-		{"block", zoo + "(*Cat).Pee"},
+		{"goroutine", pkg + "(*Wolf).Drink.func1"},
+		{"mutex", pkg + "(*Wolf).Howl.func1"},
+		{"block", pkg + "(*Cat).Pee"},
 	} {
 		if p := fetchProfile(t, url+c.profile); !mentions(p, c.fn) {
 			t.Errorf("%s profile does not mention %s", c.profile, c.fn)

@@ -159,6 +159,7 @@ func TestMainUsage(t *testing.T) {
 		{args: []string{"-h"}, code: 0, stderr: "usage: bomb"},
 		{args: []string{"--no-such-flag"}, code: 2, stderr: "flag provided but not defined"},
 		{args: []string{"--scenario", "dog,lion"}, code: 2, stderr: `unknown scenario "lion"`},
+		{args: []string{"--scenario", " , "}, code: 2, stderr: "no scenario named"},
 		{args: []string{"--pprof", "0.0.0.0:6060"}, code: 2, stderr: "not a loopback address"},
 		{args: []string{"--pprof", ":6060", "extra"}, code: 2, stderr: `unexpected argument "extra"`},
 		{args: []string{"--mouse-max", "lots"}, code: 2, stderr: "bad size"},
@@ -216,7 +217,7 @@ func TestMainDuration(t *testing.T) {
 	var stdout bytes.Buffer
 	var stderr syncBuffer
 	start := time.Now()
-	code := Main(context.Background(), []string{"--scenario", "cat,wolf", "--duration", "300ms", "--pprof", ""}, &stdout, &stderr)
+	code := Main(context.Background(), []string{"--scenario", "cat, wolf,", "--duration", "300ms", "--pprof", ""}, &stdout, &stderr)
 	if code != 0 {
 		t.Fatalf("Main = %d; stderr:\n%s", code, stderr.String())
 	}
