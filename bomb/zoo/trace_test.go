@@ -3,6 +3,7 @@ package zoo_test
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -12,16 +13,15 @@ import (
 	"regexp"
 	"runtime"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/gctrace/gctrace/attribute"
 	"github.com/gctrace/gctrace/bomb/zoo"
 	"github.com/gctrace/gctrace/parser"
-	"github.com/google/pprof/profile"
 )
 
 // These tests run the bomb binary under GODEBUG=gctrace=1 and check each
@@ -466,14 +466,18 @@ func startBomb(t *testing.T, args ...string) (cmd *exec.Cmd, url string, output 
 	return cmd, url, output
 }
 
-func fetchProfile(t *testing.T, url string) *profile.Profile {
+// ranked fetches a profile over HTTP, checks it is a gzip'd profile, and
+// ranks its functions by the flat value of the sample column typ ("" for
+// the profile's first column) like go tool pprof -top, through the
+// attribute package, which alone reads pprof's format.
+func ranked(t *testing.T, url, typ string) []string {
 	t.Helper()
 	resp, err := http.Get(url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -483,54 +487,35 @@ func fetchProfile(t *testing.T, url string) *profile.Profile {
 	if len(body) < 2 || body[0] != 0x1f || body[1] != 0x8b {
 		t.Fatalf("GET %s: not a gzip'd profile: %q", url, body[:min(len(body), 64)])
 	}
-	p, err := profile.ParseData(body)
+	file := filepath.Join(t.TempDir(), "profile.pb.gz")
+	if err := os.WriteFile(file, body, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src, err := attribute.ParseSource(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := attribute.Fetch(context.Background(), src, attribute.FetchOptions{})
 	if err != nil {
 		t.Fatalf("GET %s: %v", url, err)
 	}
-	return p
-}
-
-// flat ranks functions by the flat value of the sample type named typ: the
-// function in the leaf frame of each sample.
-func flat(t *testing.T, p *profile.Profile, typ string) []string {
-	t.Helper()
-	idx := -1
-	for i, st := range p.SampleType {
-		if st.Type == typ {
-			idx = i
-		}
+	if typ == "" {
+		typ = p.SampleType[len(p.SampleType)-1].Type
 	}
-	if idx < 0 {
-		t.Fatalf("profile has no %s samples", typ)
+	rk, err := attribute.Rank(p, typ, attribute.RankOptions{Cutoff: -1, KeepProfiler: true, Cum: false})
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
 	}
-	byFunc := map[string]int64{}
-	for _, s := range p.Sample {
-		if len(s.Location) == 0 || len(s.Location[0].Line) == 0 {
-			continue
-		}
-		byFunc[s.Location[0].Line[0].Function.Name] += s.Value[idx]
+	names := make([]string, 0, len(rk.Functions))
+	for _, f := range rk.Functions {
+		names = append(names, f.Name)
 	}
-	names := make([]string, 0, len(byFunc))
-	for n := range byFunc {
-		names = append(names, n)
-	}
-	sort.Slice(names, func(i, j int) bool {
-		return byFunc[names[i]] > byFunc[names[j]] || byFunc[names[i]] == byFunc[names[j]] && names[i] < names[j]
-	})
 	return names
 }
 
-func mentions(p *profile.Profile, fn string) bool {
-	for _, s := range p.Sample {
-		for _, l := range s.Location {
-			for _, ln := range l.Line {
-				if ln.Function.Name == fn {
-					return true
-				}
-			}
-		}
-	}
-	return false
+// mentions reports whether fn is on any stack of the profile at url.
+func mentions(t *testing.T, url, fn string) bool {
+	return slices.Contains(ranked(t, url, ""), fn)
 }
 
 const pkg = "github.com/gctrace/gctrace/bomb/zoo."
@@ -540,8 +525,7 @@ func TestDogAllocsProfile(t *testing.T) {
 	// Allocations show in the profile once a cycle after them has ended;
 	// the dog's first run alone ends several.
 	time.Sleep(1500 * time.Millisecond)
-	p := fetchProfile(t, url+"allocs")
-	top := flat(t, p, "alloc_space")
+	top := ranked(t, url+"allocs", "alloc_space")
 	if len(top) == 0 || top[0] != pkg+"(*Dog).Run" {
 		t.Errorf("top allocators by alloc_space: %q, want %s(*Dog).Run first\n%s", top[:min(len(top), 5)], pkg, output())
 	}
@@ -557,7 +541,7 @@ func TestAnimalProfiles(t *testing.T) {
 		{"mutex", pkg + "(*Wolf).Howl.func1"},
 		{"block", pkg + "(*Cat).Pee"},
 	} {
-		if p := fetchProfile(t, url+c.profile); !mentions(p, c.fn) {
+		if !mentions(t, url+c.profile, c.fn) {
 			t.Errorf("%s profile does not mention %s", c.profile, c.fn)
 		}
 	}
