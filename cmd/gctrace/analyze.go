@@ -1,0 +1,767 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gctrace/gctrace/analyze"
+	"github.com/gctrace/gctrace/parser"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+// reportFormat is the output format of the analysis report.
+type reportFormat string
+
+const (
+	reportText     reportFormat = "text"
+	reportJSON     reportFormat = "json"
+	reportMarkdown reportFormat = "markdown"
+)
+
+func parseReportFormat(s string) (reportFormat, error) {
+	switch f := reportFormat(strings.ToLower(s)); f {
+	case reportText, reportJSON, reportMarkdown:
+		return f, nil
+	case "md":
+		return reportMarkdown, nil
+	}
+	return "", usagef("unknown format %q (want text, json or markdown)", s)
+}
+
+type analyzeOptions struct {
+	Format      reportFormat
+	Passthrough bool
+	Stream      bool
+	Analysis    analysisOptions
+	Pprof       pprofOptions
+	Args        []string
+}
+
+func newCmdAnalyze(s *streams, runF func(*analyzeOptions) error) *cobra.Command {
+	opts := &analyzeOptions{}
+	var format string
+	cmd := &cobra.Command{
+		Use:   "analyze [FILE...]",
+		Short: "Diagnose a GC trace: findings while it streams, a report at the end",
+		Long: `Analyze reads a GC trace (the named files in order, or standard input when
+there are none or the name is "-") and tells what is wrong with the program's
+memory behaviour.
+
+While it reads, each finding is printed as one line the moment it is
+detected:
+
+  gctrace: FILE:LINE: severity: rule: message
+
+At the end of the input (or when you press Ctrl-C) it prints the report:
+first the summary, what is wrong, worst first, each finding with advice;
+then a table of figures per process (GC rate, GC CPU, pauses, allocation
+rate, live and peak heap, effective GOGC); then the details: where each
+finding starts and ends, its evidence, lines that looked like GC lines but
+could not be read, and figures that sit at the trace's print floor.
+
+With --format text the finding lines and the report go to standard output.
+With --format json or markdown standard output holds one document, written
+at the end, and the finding lines go to standard error. --stream=false
+leaves the finding lines out. The JSON report is versioned ("version": 1):
+fields are only added, never renamed.
+
+--passthrough echoes the lines that are not part of the GC trace (the
+program's own output) to standard output as they arrive, so gctrace can sit
+in a pipeline without swallowing them. GC trace lines are not echoed.
+
+Ctrl-C ends the input: gctrace waits a moment for the lines still in the
+pipe, then prints the report of what it read and exits as at the end of the
+input. A second Ctrl-C stops it at once.
+
+--pprof URL names the code behind a finding: when alloc-churn, gc-frequency,
+high-gc-cpu or mark-assist fires, gctrace pulls the allocation profile of the
+next --pprof-seconds from that endpoint (net/http/pprof); for heap-doubling
+and live-heap-growth, the heap profile. The result is printed as an
+"attribution:" line when it arrives and added to the finding in the report.
+A failed pull is a note in the report, never a failure.
+
+Thresholds: --set NAME=VALUE changes one (see gctrace rules for the names),
+--rules turns rules off or on, --config FILE reads both from a file (see
+gctrace check --help for its format). Flags override the file.
+
+With no GC line in the input, gctrace says so and why that usually happens,
+and exits with status 2.`,
+		Example: `  GODEBUG=gctrace=1 ./server 2>&1 | gctrace analyze
+  GODEBUG=gctrace=1 ./server 2>&1 | gctrace analyze --passthrough > server.log
+  GODEBUG=gctrace=1 ./bomb 2>&1 | gctrace analyze --pprof http://localhost:6060
+  GODEBUG=gctrace=1 go test -run TestBig ./... 2>&1 | gctrace analyze
+  kubectl logs --timestamps deploy/api | gctrace analyze --format markdown > gc.md
+  gctrace analyze --format json run.log | jq '.findings[] | .rule'`,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := parseReportFormat(format)
+			if err != nil {
+				return err
+			}
+			opts.Format = f
+			if err := opts.Analysis.resolve(cmd.Flags(), nil); err != nil {
+				return err
+			}
+			if err := opts.Pprof.check(); err != nil {
+				return err
+			}
+			opts.Args = args
+			if runF != nil {
+				return runF(opts)
+			}
+			return runAnalyze(s, opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&format, "format", "f", string(reportText), "report format: text, json or markdown")
+	fl.BoolVar(&opts.Passthrough, "passthrough", false, "echo the lines that are not GC trace (the program's output) to standard output")
+	fl.BoolVar(&opts.Stream, "stream", true, "print each finding the moment it is detected")
+	opts.Analysis.addFlags(fl)
+	opts.Pprof.addFlags(fl)
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json", "markdown"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+func runAnalyze(s *streams, opts *analyzeOptions) error {
+	live := s.InIsPipe || s.OutIsTerminal
+	out := newLineWriter(s.Out, live)
+	ss := &session{cfg: opts.Analysis.Config}
+	if opts.Passthrough {
+		ss.echo = out
+	}
+	if opts.Stream {
+		if opts.Format == reportText {
+			ss.live = out
+		} else {
+			ss.live = newLineWriter(s.Err, true)
+		}
+	}
+	if opts.Pprof.URL != "" {
+		ss.pprof = newAttributor(opts.Pprof, ss.live)
+	}
+	ss.start()
+	interrupted, err := ss.readAll(s, opts.Args)
+	if err != nil {
+		return err
+	}
+	if interrupted {
+		fmt.Fprintln(s.Err, "gctrace: interrupted: the report covers what was read")
+	}
+	res := ss.finish(s.Err)
+	if err := res.noTrace(); err != nil {
+		out.flush()
+		return err
+	}
+	out.flushHeld()
+	if out.wrote && opts.Format == reportText {
+		out.say("") // set the report apart from the lines before it
+	}
+	if err := renderReport(out, opts.Format, res); err != nil {
+		return err
+	}
+	return out.flush()
+}
+
+// analysisOptions are the settings of the analysis that analyze, check and
+// run share: thresholds by name, rules on and off, and a config file
+// holding both (and check's budgets).
+type analysisOptions struct {
+	ConfigFile string
+	Sets       []string // NAME=VALUE
+	Rules      []string // selections, see applyRules
+
+	Config analyze.Config // resolved from the above
+}
+
+func (o *analysisOptions) addFlags(fl *pflag.FlagSet) {
+	fl.StringVar(&o.ConfigFile, "config", "", "read thresholds, rules and budgets from `FILE` (NAME = VALUE lines)")
+	fl.StringArrayVar(&o.Sets, "set", nil, "set a threshold, `NAME=VALUE` (repeatable; names: gctrace rules)")
+	fl.StringArrayVar(&o.Rules, "rules", nil, "rules to run: `LIST` of IDs (only these), -ID (off), +ID (on), all (repeatable)")
+}
+
+// resolve builds the analyzer's configuration: defaults, then the config
+// file, then the flags. Budget keys in the file go to b when the command
+// has budgets (their flags override them), and are ignored otherwise, so
+// one file can serve analyze and check alike.
+func (o *analysisOptions) resolve(fl *pflag.FlagSet, b *budgets) error {
+	o.Config = analyze.DefaultConfig()
+	if o.ConfigFile != "" {
+		entries, err := readConfigFile(o.ConfigFile)
+		if err != nil {
+			return err
+		}
+		for _, e := range entries {
+			var err error
+			switch {
+			case e.name == "rules":
+				err = applyRules(&o.Config, e.value)
+			case isBudgetKey(e.name):
+				if b != nil && !fl.Changed(e.name) {
+					err = b.set(e.name, e.value)
+				}
+			default:
+				err = o.Config.Set(e.name, e.value)
+			}
+			if err != nil {
+				return usagef("%s:%d: %v", o.ConfigFile, e.line, err)
+			}
+		}
+	}
+	for _, r := range o.Rules {
+		if err := applyRules(&o.Config, r); err != nil {
+			return usagef("--rules: %v", err)
+		}
+	}
+	for _, kv := range o.Sets {
+		name, value, ok := strings.Cut(kv, "=")
+		if !ok {
+			return usagef("--set wants NAME=VALUE, not %q", kv)
+		}
+		if err := o.Config.Set(strings.TrimSpace(name), value); err != nil {
+			return usagef("--set: %v", err)
+		}
+	}
+	return nil
+}
+
+// ruleIDs returns the IDs of the rule catalogue, sorted.
+func ruleIDs() []string {
+	var ids []string
+	for _, r := range analyze.Rules() {
+		ids = append(ids, r.ID)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// applyRules changes which rules run. A selection is a comma-separated
+// list: a bare ID keeps only the listed bare IDs (so "long-pause,high-gc-cpu"
+// runs those two), -ID turns one off, +ID turns one on, and "all" turns
+// every rule on. Items apply in order.
+func applyRules(c *analyze.Config, sel string) error {
+	ids := ruleIDs()
+	known := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		known[id] = true
+	}
+	only := false
+	for _, item := range strings.Split(sel, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		op := byte(0)
+		if item[0] == '-' || item[0] == '+' {
+			op, item = item[0], strings.TrimSpace(item[1:])
+		}
+		if item == "all" && op != '-' {
+			c.Disabled = nil
+			continue
+		}
+		if !known[item] {
+			return fmt.Errorf("unknown rule %q; rules: %s", item, strings.Join(ids, ", "))
+		}
+		switch op {
+		case '-':
+			c.Disable(item)
+		case '+':
+			delete(c.Disabled, item)
+		default:
+			if !only {
+				only = true
+				c.Disable(ids...)
+			}
+			delete(c.Disabled, item)
+		}
+	}
+	return nil
+}
+
+// configEntry is one NAME = VALUE line of a config file.
+type configEntry struct {
+	name, value string
+	line        int
+}
+
+// readConfigFile reads a config file: one NAME = VALUE per line, "#"
+// starts a comment, blank lines are skipped. The format has no sections
+// and no quoting because no value needs them.
+func readConfigFile(path string) ([]configEntry, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, usagef("cannot read config file: %v", err)
+	}
+	defer f.Close()
+	var out []configEntry
+	sc := bufio.NewScanner(f)
+	n := 0
+	for sc.Scan() {
+		n++
+		line := sc.Text()
+		if i := strings.IndexByte(line, '#'); i >= 0 {
+			line = line[:i]
+		}
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		name, value, ok := strings.Cut(line, "=")
+		if !ok {
+			return nil, usagef("%s:%d: want NAME = VALUE, not %q", path, n, line)
+		}
+		out = append(out, configEntry{name: strings.TrimSpace(name), value: strings.TrimSpace(value), line: n})
+	}
+	if err := sc.Err(); err != nil {
+		return nil, usagef("reading config file %s: %v", path, err)
+	}
+	return out, nil
+}
+
+// session is one analysis over the inputs: it feeds every record to the
+// analyzer, echoes the program's lines when asked, streams findings as
+// they are detected, and tracks budgets and profile pulls. analyze, check
+// and run all read through it.
+type session struct {
+	cfg   analyze.Config
+	gate  *budgets    // nil: no budgets
+	echo  *lineWriter // where the program's lines go; nil: not echoed
+	live  *lineWriter // where findings go as they are detected; nil: not streamed
+	pprof *attributor // nil: no --pprof
+
+	pipeline bool // parse and analyse in two goroutines
+
+	// mu serialises the analyzer between the reading goroutine and an
+	// interrupt, which reports while the read may still be blocked.
+	mu     sync.Mutex
+	an     *analyze.Analyzer
+	t      tally
+	closed bool // the report is being made; later records are dropped
+}
+
+// errClosed stops a reading loop whose session has been reported.
+var errClosed = errors.New("session closed")
+
+func (ss *session) start() {
+	ss.an = analyze.New(ss.cfg, ss.found)
+}
+
+// found is the analyzer's callback, called under ss.mu.
+func (ss *session) found(f analyze.Finding) {
+	if ss.live != nil {
+		ss.live.say("gctrace: " + findingLine(&f))
+	}
+	if ss.pprof != nil {
+		ss.pprof.found(f)
+	}
+}
+
+// feed reads one input to its end. It is the reading loop of every
+// analysing command.
+func (ss *session) feed(r *parser.Reader) error {
+	if ss.pipeline {
+		return ss.feedPipelined(r)
+	}
+	var err error
+	for r.Scan() {
+		ss.mu.Lock()
+		if ss.closed {
+			ss.mu.Unlock()
+			err = errClosed
+			break
+		}
+		ss.take(r.Record())
+		ss.mu.Unlock()
+	}
+	ss.mu.Lock()
+	ss.t.add(r)
+	ss.mu.Unlock()
+	return err
+}
+
+// take hands one record to the analyzer, the echo and the budgets; ss.mu
+// is held.
+func (ss *session) take(rec parser.Record) {
+	switch rec := rec.(type) {
+	case *parser.Text:
+		if ss.echo != nil {
+			ss.echo.pass(rec.Text, !rec.Partial)
+		}
+	case *parser.GC:
+		if ss.gate != nil {
+			ss.gate.cycle(rec, ss.live)
+		}
+	case *parser.SyntaxError:
+		ss.t.note(rec)
+	}
+	ss.an.Add(rec)
+}
+
+// batchSize is how many records the parsing goroutine hands over at once:
+// enough to make the hand-over cost nothing per record.
+const batchSize = 256
+
+// recBatch is records copied out of the reader's buffers. GC records, the
+// bulk of a trace, are copied into the batch itself; the others are rare
+// enough to allocate.
+type recBatch struct {
+	n    int
+	gcs  [batchSize]parser.GC
+	recs [batchSize]parser.Record
+}
+
+func (b *recBatch) put(rec parser.Record) {
+	switch rec := rec.(type) {
+	case *parser.GC:
+		b.gcs[b.n] = *rec
+		b.recs[b.n] = &b.gcs[b.n]
+	case *parser.Text:
+		c := *rec
+		c.Text = bytes.Clone(rec.Text)
+		b.recs[b.n] = &c
+	case *parser.Runtime:
+		c := *rec
+		c.Text = bytes.Clone(rec.Text)
+		b.recs[b.n] = &c
+	case *parser.SyntaxError:
+		c := *rec
+		b.recs[b.n] = &c
+	default:
+		b.recs[b.n] = rec
+	}
+	b.n++
+}
+
+// feedPipelined parses in this goroutine and analyses in another, which
+// takes a large file in a little more than the time of the slower of the
+// two. It is used for files only: a batch waits until it is full, which
+// on a live pipe would hold findings back.
+func (ss *session) feedPipelined(r *parser.Reader) error {
+	full := make(chan *recBatch, 2)
+	free := make(chan *recBatch, 4)
+	for range 4 {
+		free <- new(recBatch)
+	}
+	done := make(chan error, 1)
+	var stop atomic.Bool
+	go func() {
+		var err error
+		for b := range full {
+			if err == nil {
+				ss.mu.Lock()
+				for _, rec := range b.recs[:b.n] {
+					if ss.closed {
+						err = errClosed
+						stop.Store(true)
+						break
+					}
+					ss.take(rec)
+				}
+				ss.mu.Unlock()
+			}
+			clear(b.recs[:b.n])
+			b.n = 0
+			free <- b
+		}
+		done <- err
+	}()
+	b := <-free
+	for !stop.Load() && r.Scan() {
+		b.put(r.Record())
+		if b.n == batchSize {
+			full <- b
+			b = <-free
+		}
+	}
+	if b.n > 0 {
+		full <- b
+	}
+	close(full)
+	err := <-done
+	ss.mu.Lock()
+	ss.t.add(r)
+	ss.mu.Unlock()
+	return err
+}
+
+// regularFiles reports whether every input is a regular file, which can be
+// read ahead of the analysis without holding anything back.
+func regularFiles(args []string) bool {
+	if len(args) == 0 {
+		return false
+	}
+	for _, name := range args {
+		if name == "-" {
+			return false
+		}
+		fi, err := os.Stat(name)
+		if err != nil || !fi.Mode().IsRegular() {
+			return false
+		}
+	}
+	return true
+}
+
+// interruptGrace is how long an interrupt waits for the input to end by
+// itself: in a terminal Ctrl-C reaches the program writing the trace too,
+// and its last lines are still in the pipe.
+const interruptGrace = 300 * time.Millisecond
+
+// readAll feeds every input to the session. On SIGINT it stops waiting
+// for the input (the read may block forever on a live pipe) and reports
+// interrupted; the reading goroutine is left blocked and dropped at exit.
+func (ss *session) readAll(s *streams, args []string) (interrupted bool, err error) {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt)
+	defer signal.Stop(sig)
+	ss.pipeline = runtime.GOMAXPROCS(0) > 1 && regularFiles(args)
+	done := make(chan error, 1)
+	go func() { done <- eachInput(s, args, ss.feed) }()
+	select {
+	case err := <-done:
+		return false, err
+	case <-sig:
+		// Restore the default, so that a second Ctrl-C ends gctrace.
+		signal.Stop(sig)
+		select {
+		case err := <-done:
+			return false, err
+		case <-time.After(interruptGrace):
+		}
+		ss.mu.Lock()
+		ss.closed = true
+		ss.mu.Unlock()
+		return true, nil
+	}
+}
+
+// analysis is what a session found, ready to render.
+type analysis struct {
+	*analyze.Report
+	Notes []string `json:"notes,omitempty"`
+
+	t   tally
+	off map[string]bool // rules turned off
+}
+
+// finish stops the analysis and returns its report, with budget findings
+// and attributions merged in. Outstanding profile pulls are waited for,
+// within a bound, with a word on w.
+func (ss *session) finish(w io.Writer) *analysis {
+	ss.mu.Lock()
+	ss.closed = true
+	rep := ss.an.Report()
+	t := ss.t
+	ss.mu.Unlock()
+	res := &analysis{Report: rep, t: t, off: ss.cfg.Disabled}
+	if ss.gate != nil {
+		rep.Findings = append(rep.Findings, ss.gate.findings(rep)...)
+		res.Notes = append(res.Notes, ss.gate.notes...)
+	}
+	if ss.pprof != nil {
+		res.Notes = append(res.Notes, ss.pprof.wait(w)...)
+		ss.pprof.annotate(rep.Findings)
+	}
+	fillAdvice(rep.Findings)
+	sortFindings(rep)
+	if ss.live != nil {
+		ss.live.flushHeld()
+		ss.live.flush()
+	}
+	return res
+}
+
+// disabled reports whether a rule was turned off.
+func (r *analysis) disabled(id string) bool { return r.off[id] }
+
+// noTrace explains an input without a GC line, or returns nil.
+func (r *analysis) noTrace() error {
+	if r.GCLines > 0 {
+		return nil
+	}
+	t := r.t
+	// After an interrupt the tally misses the input being read; the
+	// analyzer's counts are complete.
+	t.Lines, t.GC, t.Errors = r.Lines, r.GCLines, r.UnparsedLines
+	return t.noTrace()
+}
+
+// fillAdvice gives a finding that came without advice its rule's, so that
+// every finding in a report says what to do.
+func fillAdvice(fs []analyze.Finding) {
+	var advice map[string]string
+	for i := range fs {
+		if fs[i].Advice != "" {
+			continue
+		}
+		if advice == nil {
+			advice = map[string]string{}
+			for _, r := range analyze.Rules() {
+				advice[r.ID] = r.Advice
+			}
+		}
+		fs[i].Advice = advice[fs[i].Rule]
+	}
+}
+
+// sortFindings orders findings as the analyzer does: worst first, then by
+// input (in order of appearance), process, first line and rule.
+func sortFindings(rep *analyze.Report) {
+	fileIdx := map[string]int{}
+	for _, p := range rep.Processes {
+		if _, ok := fileIdx[p.File]; !ok {
+			fileIdx[p.File] = len(fileIdx)
+		}
+	}
+	idx := func(f string) int {
+		if i, ok := fileIdx[f]; ok {
+			return i
+		}
+		return len(fileIdx)
+	}
+	sort.SliceStable(rep.Findings, func(i, j int) bool {
+		x, y := &rep.Findings[i], &rep.Findings[j]
+		if x.Severity != y.Severity {
+			return x.Severity > y.Severity
+		}
+		if fx, fy := idx(x.File), idx(y.File); fx != fy {
+			return fx < fy
+		}
+		if x.Process != y.Process {
+			return x.Process < y.Process
+		}
+		if x.FirstLine != y.FirstLine {
+			return x.FirstLine < y.FirstLine
+		}
+		return x.Rule < y.Rule
+	})
+}
+
+// lineWriter writes the program's lines and gctrace's own lines to one
+// stream without cutting either: a line of gctrace's that comes while a
+// line of the program is half written waits for its end. It is safe for
+// concurrent use (profile pulls report from their own goroutines).
+type lineWriter struct {
+	mu    sync.Mutex
+	w     *bufio.Writer
+	live  bool   // flush after every write
+	mid   bool   // the program's last line is not finished
+	wrote bool   // anything was written
+	held  []byte // gctrace's lines waiting for it
+	err   error
+}
+
+func newLineWriter(w io.Writer, live bool) *lineWriter {
+	return &lineWriter{w: bufio.NewWriterSize(w, 32<<10), live: live}
+}
+
+// pass writes the program's bytes, and a newline after them if eol.
+func (lw *lineWriter) pass(b []byte, eol bool) {
+	lw.mu.Lock()
+	defer lw.mu.Unlock()
+	lw.wrote = true
+	if len(lw.held) > 0 && lw.mid {
+		if i := indexNL(b); i >= 0 {
+			lw.w.Write(b[:i+1])
+			b = b[i+1:]
+			lw.mid = false
+			lw.writeHeld()
+		} else if eol {
+			lw.w.Write(b)
+			lw.w.WriteByte('\n')
+			lw.mid = false
+			lw.writeHeld()
+			lw.sync()
+			return
+		}
+	}
+	lw.w.Write(b)
+	if eol {
+		lw.w.WriteByte('\n')
+		lw.mid = false
+	} else if len(b) > 0 {
+		lw.mid = b[len(b)-1] != '\n'
+	}
+	if !lw.mid {
+		lw.writeHeld()
+	}
+	lw.sync()
+}
+
+// Write passes raw bytes through; it makes a lineWriter an io.Writer for
+// io.TeeReader.
+func (lw *lineWriter) Write(b []byte) (int, error) {
+	lw.pass(b, false)
+	return len(b), nil
+}
+
+func indexNL(b []byte) int {
+	for i, c := range b {
+		if c == '\n' {
+			return i
+		}
+	}
+	return -1
+}
+
+// say writes one line of gctrace's own, now or at the end of the
+// program's current line.
+func (lw *lineWriter) say(line string) {
+	lw.mu.Lock()
+	defer lw.mu.Unlock()
+	lw.wrote = true
+	if lw.mid {
+		lw.held = append(append(lw.held, line...), '\n')
+		return
+	}
+	lw.w.WriteString(line)
+	lw.w.WriteByte('\n')
+	lw.sync()
+}
+
+func (lw *lineWriter) writeHeld() {
+	if len(lw.held) > 0 {
+		lw.w.Write(lw.held)
+		lw.held = lw.held[:0]
+	}
+}
+
+func (lw *lineWriter) sync() {
+	if lw.live {
+		if err := lw.w.Flush(); err != nil && lw.err == nil {
+			lw.err = err
+		}
+	}
+}
+
+// flushHeld ends the program's unfinished line so that what gctrace holds,
+// and the report after it, start on a line of their own.
+func (lw *lineWriter) flushHeld() {
+	lw.mu.Lock()
+	defer lw.mu.Unlock()
+	if lw.mid {
+		lw.w.WriteByte('\n')
+		lw.mid = false
+	}
+	lw.writeHeld()
+}
+
+func (lw *lineWriter) flush() error {
+	lw.mu.Lock()
+	defer lw.mu.Unlock()
+	if err := lw.w.Flush(); err != nil {
+		return err
+	}
+	return lw.err
+}
