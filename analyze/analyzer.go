@@ -69,12 +69,13 @@ type fitSums struct {
 	t0, t1              float64 // first and last t
 	y0, y1              float64 // first and last y
 	maxStep             float64 // largest rise of y from one point to the next
-	line0, line1        int
+	line0, line1        int     // lines of the first and last point
+	n0, n1              int     // cycle numbers of the first and last point
 }
 
-func (f *fitSums) add(t, y, step float64, line int) {
+func (f *fitSums) add(t, y, step float64, line, n int) {
 	if f.n == 0 {
-		f.t0, f.y0, f.line0 = t, y, line
+		f.t0, f.y0, f.line0, f.n0 = t, y, line, n
 	}
 	f.n++
 	f.t += t
@@ -82,7 +83,7 @@ func (f *fitSums) add(t, y, step float64, line int) {
 	f.tt += t * t
 	f.ty += t * y
 	f.yy += y * y
-	f.t1, f.y1, f.line1 = t, y, line
+	f.t1, f.y1, f.line1, f.n1 = t, y, line, n
 	if step > f.maxStep {
 		f.maxStep = step
 	}
@@ -102,7 +103,7 @@ func (f *fitSums) merge(g *fitSums) {
 	f.tt += g.tt
 	f.ty += g.ty
 	f.yy += g.yy
-	f.t1, f.y1, f.line1 = g.t1, g.y1, g.line1
+	f.t1, f.y1, f.line1, f.n1 = g.t1, g.y1, g.line1, g.n1
 	f.maxStep = math.Max(f.maxStep, g.maxStep)
 }
 
@@ -287,11 +288,7 @@ func (a *Analyzer) Add(rec parser.Record) {
 		a.st.lines++
 		a.st.rtLines++
 		if r.Kind == parser.KindForced {
-			if p := a.lookup(r.File, r.Process, false); p != nil {
-				p.pendingForced++
-			} else {
-				a.st.orphanForce++
-			}
+			a.addForced(r)
 		}
 	case *parser.Text:
 		if !r.Partial {
@@ -301,6 +298,22 @@ func (a *Analyzer) Add(rec parser.Record) {
 	case *parser.SyntaxError:
 		a.st.lines++
 		a.addSyntaxError(r)
+	}
+}
+
+// addForced notes a "GC forced" line: the periodic GC helper found no GC
+// for two minutes. From Go 1.4 on the line comes before the cycle it
+// starts; before, the scavenger printed it after the cycle it forced.
+func (a *Analyzer) addForced(r *parser.Runtime) {
+	p := a.lookup(r.File, r.Process, false)
+	switch {
+	case p == nil:
+		a.st.orphanForce++
+	case p.cycles > 0 && p.format < parser.FormatGo14:
+		p.periodic++
+		a.periodicFinding(p, p.lastLine, p.lastN, p.lastStart)
+	default:
+		p.pendingForced++
 	}
 }
 
@@ -592,8 +605,8 @@ func (a *Analyzer) timedFigures(p *proc, c *cycle) {
 			step = float64(c.live-p.prevLive) / mibF
 		}
 		ts, y := float64(c.t)*1e-9, float64(c.live)/mibF
-		p.fit.add(ts, y, step, c.g.Line)
-		a.addBlock(p, ts, y, step, c.g.Line)
+		p.fit.add(ts, y, step, c.g.Line, c.g.N)
+		a.addBlock(p, ts, y, step, c.g.Line, c.g.N)
 	}
 	a.push(p, c, dt)
 }

@@ -77,7 +77,14 @@ func (a *Analyzer) procFindings(p *proc, rep *ProcessReport) []Finding {
 		if f.Rule == RuleLowResolution && len(a.floors(p)) == 0 {
 			continue // no longer true of the whole process
 		}
-		out = append(out, a.render(p, rep, f))
+		r := a.render(p, rep, f)
+		if f.Rule == RuleLowResolution { // about the whole process
+			r.LastLine, r.LastCycle = p.lastLine, p.lastN
+			if p.timed {
+				r.End = time.Duration(p.lastStart)
+			}
+		}
+		out = append(out, r)
 	}
 	return out
 }

@@ -306,10 +306,7 @@ func (a *Analyzer) cycleRules(p *proc, c *cycle) {
 		// first, and the cycle is not marked (forced) from Go 1.9 on.
 		p.pendingForced = 0
 		p.periodic++
-		if a.on[rulePeriodicGC] && p.periodic >= int64(max(cfg.PeriodicGCMinCycles, 1)) {
-			f := a.finding(p, rulePeriodicGC, Info, g.Line, g.N, t)
-			a.extend(p, f, g.Line, g.N, t)
-		}
+		a.periodicFinding(p, g.Line, g.N, t)
 	}
 
 	pause := time.Duration(c.pause)
@@ -355,6 +352,13 @@ func (a *Analyzer) cycleRules(p *proc, c *cycle) {
 	if a.on[ruleLowResolution] && p.cycles >= 8 && p.findings[ruleLowResolution] == nil && a.atFloor(p) {
 		f := a.finding(p, ruleLowResolution, Info, p.firstLine, p.firstN, p.firstStart)
 		a.extend(p, f, g.Line, g.N, t)
+	}
+}
+
+func (a *Analyzer) periodicFinding(p *proc, line, n int, t int64) {
+	if a.on[rulePeriodicGC] && p.periodic >= int64(max(a.cfg.PeriodicGCMinCycles, 1)) {
+		f := a.finding(p, rulePeriodicGC, Info, line, n, t)
+		a.extend(p, f, line, n, t)
 	}
 }
 
@@ -456,11 +460,11 @@ func (a *Analyzer) memoryLimit(p *proc, c *cycle) {
 // addBlock feeds the live-heap fit's blocks and judges live-heap-growth
 // each time a block fills. Blocks double in size when all are full, so
 // the fit over any suffix of blocks is available in constant memory.
-func (a *Analyzer) addBlock(p *proc, ts, y, step float64, line int) {
+func (a *Analyzer) addBlock(p *proc, ts, y, step float64, line, n int) {
 	if p.nblk == 0 {
 		p.nblk = 1
 	}
-	p.blk[p.nblk-1].add(ts, y, step, line)
+	p.blk[p.nblk-1].add(ts, y, step, line, n)
 	p.blkCycles++
 	if p.blkCycles < p.blkSize {
 		return
@@ -506,13 +510,13 @@ func (a *Analyzer) liveGrowth(p *proc) {
 			pct < cfg.LiveHeapGrowthMinPercent || fit.maxStep > growth*cfg.LiveHeapGrowthMaxStep/100 {
 			continue
 		}
-		f := a.finding(p, ruleLiveHeapGrowth, Warning, fit.line0, 0, int64(fit.t0*1e9))
+		f := a.finding(p, ruleLiveHeapGrowth, Warning, fit.line0, fit.n0, int64(fit.t0*1e9))
 		if f.emitted < 0 || fit.t1-fit.t0 >= f.v[4] {
-			f.FirstLine, f.FirstCycle, f.Start = fit.line0, 0, time.Duration(fit.t0*1e9)
+			f.FirstLine, f.FirstCycle, f.Start = fit.line0, fit.n0, time.Duration(fit.t0*1e9)
 			f.v[0], f.v[1], f.v[2], f.v[3], f.v[4] = growth, pct, slope, r2, span
 			f.v[5], f.v[6] = start, start+growth
 		}
-		a.extend(p, f, fit.line1, 0, int64(fit.t1*1e9))
+		a.extend(p, f, fit.line1, fit.n1, int64(fit.t1*1e9))
 		return
 	}
 }

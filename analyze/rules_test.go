@@ -526,6 +526,20 @@ func TestInfoRules(t *testing.T) {
 		t.Errorf("summary %+v", p)
 	}
 
+	// Before Go 1.4 the scavenger printed "scvgN: GC forced" after the
+	// cycle it forced.
+	a, _ = collect(t)
+	s = newSynth(a)
+	for i := 0; i < 3; i++ {
+		g := s.record(healthyCycle())
+		g.Format, g.Start, g.NCPU, g.NClock, g.HeapGoal = parser.FormatGo13, parser.Absent, 0, 4, parser.Absent
+		a.Add(g)
+	}
+	s.forcedLine()
+	if f := findRule(a.Report().Findings, RulePeriodicGC); f == nil || f.FirstLine != 3 || f.Start != -1 {
+		t.Errorf("periodic-gc before Go 1.4: %+v", f)
+	}
+
 	// Tiny heaps print as 0 MB and fast clocks as 0.
 	a, got = collect(t)
 	tiny := healthyCycle()

@@ -13,7 +13,14 @@ import (
 	"github.com/gctrace/gctrace/parser"
 )
 
-var dumpGlob = flag.String("dump", "", "analyze the traces matching this glob and print their findings")
+// The tests in this file are tools for calibrating and measuring, run by
+// hand; without their flags they skip:
+//
+//	go test ./analyze -run TestDump -v -args -dump '../testdata/bomb/*.log'
+//	go test ./analyze -run TestGenTrace -args -gen /tmp/big.log
+//	go test ./analyze -run TestPipe -args -pipe /tmp/big.log
+
+var dumpGlob = flag.String("dump", "", "analyze the traces matching this glob and print their summaries and findings")
 
 func TestDump(t *testing.T) {
 	if *dumpGlob == "" {
@@ -43,7 +50,7 @@ func TestDump(t *testing.T) {
 	}
 }
 
-var genTrace = flag.String("gen", "", "write a synthetic trace of -gen-cycles cycles to this file")
+var genTrace = flag.String("gen", "", "write a synthetic Go 1.26 trace of -gen-cycles cycles to this file")
 var genCycles = flag.Int("gen-cycles", 2_000_000, "cycles for -gen")
 
 func TestGenTrace(t *testing.T) {
@@ -55,7 +62,7 @@ func TestGenTrace(t *testing.T) {
 	}
 }
 
-var pipeFile = flag.String("pipe", "", "time parse and parse+analyze of this file")
+var pipeFile = flag.String("pipe", "", "time reading this file with the parser alone and with the analyzer")
 
 func TestPipe(t *testing.T) {
 	if *pipeFile == "" {
