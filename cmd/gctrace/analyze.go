@@ -2,17 +2,14 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/gctrace/gctrace/analyze"
@@ -340,8 +337,6 @@ type session struct {
 	live  *lineWriter // where findings go as they are detected; nil: not streamed
 	pprof *attributor // nil: no --pprof
 
-	pipeline bool // parse and analyse in two goroutines
-
 	// mu serialises the analyzer between the reading goroutine and an
 	// interrupt, which reports while the read may still be blocked.
 	mu     sync.Mutex
@@ -370,9 +365,6 @@ func (ss *session) found(f analyze.Finding) {
 // feed reads one input to its end. It is the reading loop of every
 // analysing command.
 func (ss *session) feed(r *parser.Reader) error {
-	if ss.pipeline {
-		return ss.feedPipelined(r)
-	}
 	var err error
 	for r.Scan() {
 		ss.mu.Lock()
@@ -408,111 +400,6 @@ func (ss *session) take(rec parser.Record) {
 	ss.an.Add(rec)
 }
 
-// batchSize is how many records the parsing goroutine hands over at once:
-// enough to make the hand-over cost nothing per record.
-const batchSize = 256
-
-// recBatch is records copied out of the reader's buffers. GC records, the
-// bulk of a trace, are copied into the batch itself; the others are rare
-// enough to allocate.
-type recBatch struct {
-	n    int
-	gcs  [batchSize]parser.GC
-	recs [batchSize]parser.Record
-}
-
-func (b *recBatch) put(rec parser.Record) {
-	switch rec := rec.(type) {
-	case *parser.GC:
-		b.gcs[b.n] = *rec
-		b.recs[b.n] = &b.gcs[b.n]
-	case *parser.Text:
-		c := *rec
-		c.Text = bytes.Clone(rec.Text)
-		b.recs[b.n] = &c
-	case *parser.Runtime:
-		c := *rec
-		c.Text = bytes.Clone(rec.Text)
-		b.recs[b.n] = &c
-	case *parser.SyntaxError:
-		c := *rec
-		b.recs[b.n] = &c
-	default:
-		b.recs[b.n] = rec
-	}
-	b.n++
-}
-
-// feedPipelined parses in this goroutine and analyses in another, which
-// takes a large file in a little more than the time of the slower of the
-// two. It is used for files only: a batch waits until it is full, which
-// on a live pipe would hold findings back.
-func (ss *session) feedPipelined(r *parser.Reader) error {
-	full := make(chan *recBatch, 2)
-	free := make(chan *recBatch, 4)
-	for range 4 {
-		free <- new(recBatch)
-	}
-	done := make(chan error, 1)
-	var stop atomic.Bool
-	go func() {
-		var err error
-		for b := range full {
-			if err == nil {
-				ss.mu.Lock()
-				for _, rec := range b.recs[:b.n] {
-					if ss.closed {
-						err = errClosed
-						stop.Store(true)
-						break
-					}
-					ss.take(rec)
-				}
-				ss.mu.Unlock()
-			}
-			clear(b.recs[:b.n])
-			b.n = 0
-			free <- b
-		}
-		done <- err
-	}()
-	b := <-free
-	for !stop.Load() && r.Scan() {
-		b.put(r.Record())
-		if b.n == batchSize {
-			full <- b
-			b = <-free
-		}
-	}
-	if b.n > 0 {
-		full <- b
-	}
-	close(full)
-	err := <-done
-	ss.mu.Lock()
-	ss.t.add(r)
-	ss.mu.Unlock()
-	return err
-}
-
-// regularFiles reports whether every input is a regular file, which can be
-// read ahead of the analysis without holding anything back.
-func regularFiles(args []string) bool {
-	if len(args) == 0 {
-		return false
-	}
-	for _, name := range args {
-		if name == "-" {
-			return false
-		}
-		fi, err := os.Stat(name)
-		if err != nil || !fi.Mode().IsRegular() {
-			return false
-		}
-	}
-	return true
-}
-
 // interruptGrace is how long an interrupt waits for the input to end by
 // itself: in a terminal Ctrl-C reaches the program writing the trace too,
 // and its last lines are still in the pipe.
@@ -525,7 +412,6 @@ func (ss *session) readAll(s *streams, args []string) (interrupted bool, err err
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt)
 	defer signal.Stop(sig)
-	ss.pipeline = runtime.GOMAXPROCS(0) > 1 && regularFiles(args)
 	done := make(chan error, 1)
 	go func() { done <- eachInput(s, args, ss.feed) }()
 	select {
