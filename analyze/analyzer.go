@@ -167,7 +167,6 @@ type proc struct {
 	prevOK    bool
 	prevN     int
 	prevLive  int64
-	prevGoal  int64
 	prevProcs int
 	prevLine  int
 	prevStart int64
@@ -532,7 +531,6 @@ func (a *Analyzer) addGC(g *parser.GC) {
 	if c.h2 < 0 {
 		p.prevLive = -1
 	}
-	p.prevGoal = c.goal
 	p.prevProcs = g.Procs
 	p.prevLine = g.Line
 	p.prevStart = c.t

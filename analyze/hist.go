@@ -3,7 +3,6 @@ package analyze
 import (
 	"math"
 	"math/bits"
-	"sort"
 )
 
 // subBits is log2 of the buckets per power of two. With 64 buckets per
@@ -163,14 +162,4 @@ func round3(v float64) float64 {
 		return v
 	}
 	return r
-}
-
-// sortedKeys returns the keys of a set, sorted.
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

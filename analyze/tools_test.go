@@ -19,6 +19,7 @@ import (
 //	go test ./analyze -run TestDump -v -args -dump '../testdata/bomb/*.log'
 //	go test ./analyze -run TestGenTrace -args -gen /tmp/big.log
 //	go test ./analyze -run TestPipe -args -pipe /tmp/big.log
+//	go test ./analyze -run TestJSON -v -args -json ../testdata/bomb/leak.log
 
 var dumpGlob = flag.String("dump", "", "analyze the traces matching this glob and print their summaries and findings")
 
@@ -89,4 +90,17 @@ func TestPipe(t *testing.T) {
 		runtime.ReadMemStats(&m)
 		fmt.Printf("analyze=%v records=%d %v findings=%d heapsys=%dMiB\n", analyze, n, time.Since(start), len(rep.Findings), m.HeapSys>>20)
 	}
+}
+
+var jsonFile = flag.String("json", "", "print the JSON report of this trace")
+
+func TestJSON(t *testing.T) {
+	if *jsonFile == "" {
+		t.Skip("no -json")
+	}
+	b, err := json.MarshalIndent(analyzeFile(t, *jsonFile, DefaultConfig()), "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Println(string(b))
 }
