@@ -51,6 +51,8 @@ func TestAnalyzeGolden(t *testing.T) {
 		{"dog", "bomb/dog.log"},
 		{"assist", "bomb/assist.log"},
 		{"legacy", "runtimes/legacy.log"},
+		{"go1.26", "runtimes/go1.26.log"},
+		{"go1.26-gorun", "runtimes/go1.26-gorun.log"},
 	}
 	for _, in := range inputs {
 		for _, f := range reportFormats {
@@ -69,6 +71,38 @@ func TestAnalyzeGolden(t *testing.T) {
 				checkGolden(t, filepath.Join("analyze", in.name+"."+f.ext), r.stdout)
 				checkGolden(t, filepath.Join("analyze", in.name+"."+f.ext+".stderr"), r.stderr)
 			})
+		}
+	}
+}
+
+// TestAnalyzeRuntimes reads the trace of every Go release: each gives a
+// report, as one JSON document, with every line accounted for.
+func TestAnalyzeRuntimes(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "runtimes", "*.log"))
+	if len(files) == 0 {
+		t.Skip("no runtime traces")
+	}
+	for _, f := range files {
+		r := runGctrace(t, "", "analyze", "--format", "json", f)
+		if r.code != 0 {
+			t.Errorf("%s: exit %d: %s", f, r.code, r.stderr)
+			continue
+		}
+		var rep analyze.Report
+		if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
+			t.Errorf("%s: %v", f, err)
+			continue
+		}
+		if rep.GCLines == 0 || len(rep.Processes) == 0 {
+			t.Errorf("%s: no cycles", f)
+		}
+		if rep.Lines != rep.GCLines+rep.RuntimeLines+rep.TextLines+rep.UnparsedLines {
+			t.Errorf("%s: %d lines, but %d GC + %d runtime + %d text + %d unparsed", f, rep.Lines, rep.GCLines, rep.RuntimeLines, rep.TextLines, rep.UnparsedLines)
+		}
+		for i := 1; i < len(rep.Findings); i++ {
+			if rep.Findings[i].Severity > rep.Findings[i-1].Severity {
+				t.Errorf("%s: findings not worst first", f)
+			}
 		}
 	}
 }

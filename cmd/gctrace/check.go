@@ -33,10 +33,11 @@ func parseCheckFormat(s string) (checkFormat, error) {
 }
 
 type checkOptions struct {
-	Format   checkFormat
-	Analysis analysisOptions
-	Budgets  budgets
-	Args     []string
+	Format      checkFormat
+	Passthrough bool
+	Analysis    analysisOptions
+	Budgets     budgets
+	Args        []string
 }
 
 func newCmdCheck(s *streams, runF func(*checkOptions) error) *cobra.Command {
@@ -80,7 +81,9 @@ the file and line; notice for info); --format junit writes a JUnit XML
 report with one test case per rule and budget (failed when a finding at or
 above --fail-on fired, skipped when disabled); --format json writes the full
 report of gctrace analyze with the verdict added ("pass", "fail_on",
-"budgets", "failures"). The verdict goes to standard error.
+"budgets", "failures"). The verdict goes to standard error, and so do the
+lines of the input that are not GC trace (the test output of "go test")
+with --passthrough.
 
 --config FILE holds the same settings, one NAME = VALUE per line, "#" for
 comments; flags override it:
@@ -94,7 +97,7 @@ comments; flags override it:
 
 Exit status: 0 pass, 1 a finding at or above --fail-on, 2 a usage or input
 error, including an input that holds no GC trace at all.`,
-		Example: `  GODEBUG=gctrace=1 go test ./... 2>&1 | gctrace check --max-gc-cpu 10 --max-pause 5ms
+		Example: `  GODEBUG=gctrace=1 go test ./... 2>&1 | gctrace check --passthrough --max-gc-cpu 10 --max-pause 5ms
   gctrace check --max-heap 512MiB --max-alloc-rate 1GiB/s --format github run.log
   gctrace check --config gctrace.conf --format junit run.log > gctrace-junit.xml
   GODEBUG=gctrace=1 ./loadtest 2>&1 | gctrace check --fail-on warning --rules -periodic-gc`,
@@ -117,6 +120,7 @@ error, including an input that holds no GC trace at all.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVarP(&format, "format", "f", string(checkText), "output format: text, json, github or junit")
+	fl.BoolVar(&opts.Passthrough, "passthrough", false, "echo the lines that are not GC trace (the program's output) to standard error")
 	opts.Budgets.addFlags(fl)
 	opts.Analysis.addFlags(fl)
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json", "github", "junit"}, cobra.ShellCompDirectiveNoFileComp))
@@ -126,6 +130,11 @@ error, including an input that holds no GC trace at all.`,
 
 func runCheck(s *streams, opts *checkOptions) error {
 	ss := &session{cfg: opts.Analysis.Config, gate: &opts.Budgets}
+	var echo *lineWriter
+	if opts.Passthrough {
+		echo = newLineWriter(s.Err, s.InIsPipe)
+		ss.echo = echo
+	}
 	ss.start()
 	interrupted, err := ss.readAll(s, opts.Args)
 	if err != nil {
@@ -135,6 +144,12 @@ func runCheck(s *streams, opts *checkOptions) error {
 		fmt.Fprintln(s.Err, "gctrace: interrupted: the verdict covers what was read")
 	}
 	res := ss.finish(s.Err)
+	if echo != nil {
+		echo.flushHeld()
+		if err := echo.flush(); err != nil {
+			return err
+		}
+	}
 	if err := res.noTrace(); err != nil {
 		return err
 	}

@@ -49,6 +49,16 @@ func TestCheckGolden(t *testing.T) {
 	}
 }
 
+func TestCheckPassthrough(t *testing.T) {
+	r := runGctrace(t, mixedTrace, "check", "--passthrough", "--format", "junit")
+	if !strings.HasPrefix(r.stderr, "app: starting\napp: serving\napp: restarting\napp: done\ngctrace: check failed") {
+		t.Errorf("stderr:\n%s", r.stderr)
+	}
+	if !strings.HasPrefix(r.stdout, "<?xml") {
+		t.Errorf("stdout:\n%s", r.stdout)
+	}
+}
+
 func TestCheckJUnitIsXML(t *testing.T) {
 	r := runGctrace(t, mixedTrace, "check", "--format", "junit", "--max-pause", "1ms", "--rules", "-periodic-gc")
 	var doc junitSuites

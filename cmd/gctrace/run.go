@@ -17,6 +17,7 @@ import (
 
 type runOptions struct {
 	Format   reportFormat
+	Output   string // the report's file; "" for standard error
 	QuietGC  bool
 	Stream   bool
 	Analysis analysisOptions
@@ -46,8 +47,8 @@ Signals: SIGINT, SIGTERM, SIGHUP and SIGQUIT sent to gctrace are passed to
 PROG, and gctrace keeps reading until PROG has exited. A Ctrl-C typed in the
 terminal reaches PROG directly, so it is not passed a second time.
 
-When PROG exits, the report of gctrace analyze goes to standard error
-(--format text, json or markdown), and gctrace exits with PROG's exit status,
+When PROG exits, the report of gctrace analyze goes to standard error, or
+to the file -o names (--format text, json or markdown), and gctrace exits with PROG's exit status,
 or 128 plus the signal number when a signal killed it. It exits with 127
 when PROG cannot be found and 126 when it cannot be started.
 
@@ -60,7 +61,7 @@ Flags go before PROG; everything from PROG on is PROG's.`,
 		Example: `  gctrace run -- ./server -addr :8080
   gctrace run --quiet-gc --pprof http://localhost:6060 -- ./bomb --scenario dog
   gctrace run --max-gc-cpu 10 --max-pause 5ms -- go test ./...
-  gctrace run --format json -- ./batch input.csv 2> report.json`,
+  gctrace run --quiet-gc --format json -o report.json -- ./batch input.csv`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usagef("run needs a program to run: gctrace run [flags] -- PROG [ARGS...]")
@@ -89,6 +90,7 @@ Flags go before PROG; everything from PROG on is PROG's.`,
 	fl := cmd.Flags()
 	fl.SetInterspersed(false)
 	fl.StringVarP(&format, "format", "f", string(reportText), "report format: text, json or markdown")
+	fl.StringVarP(&opts.Output, "output", "o", "", "write the report to `FILE` instead of standard error")
 	fl.BoolVar(&opts.QuietGC, "quiet-gc", false, "do not echo PROG's GC trace lines (its other output still passes)")
 	fl.BoolVar(&opts.Stream, "stream", true, "print each finding the moment it is detected")
 	opts.Budgets.addFlags(fl)
@@ -106,6 +108,17 @@ const runStderrName = "stderr"
 var forwarded = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT}
 
 func runRun(s *streams, opts *runOptions) error {
+	// Open the report's file first: a name that cannot be written should
+	// not cost a run of PROG.
+	var reportFile *os.File
+	if opts.Output != "" {
+		f, err := os.Create(opts.Output)
+		if err != nil {
+			return &exitStatus{code: exitError, msg: fmt.Sprintf("cannot write the report: %v", err)}
+		}
+		defer f.Close()
+		reportFile = f
+	}
 	cmd := exec.Command(opts.Prog, opts.Args...)
 	cmd.Env = withGCTrace(os.Environ())
 	cmd.Stdin = s.In
@@ -174,7 +187,7 @@ func runRun(s *streams, opts *runOptions) error {
 		}
 		return exitWith(code, "")
 	}
-	if err := renderReport(errW, opts.Format, res); err != nil {
+	if err := writeRunReport(errW, reportFile, opts, res); err != nil {
 		return err
 	}
 	msg := ""
@@ -191,6 +204,21 @@ func runRun(s *streams, opts *runOptions) error {
 		return err
 	}
 	return exitWith(code, msg)
+}
+
+// writeRunReport writes the report to standard error or to -o's file.
+func writeRunReport(errW *lineWriter, f *os.File, opts *runOptions, res *analysis) error {
+	if f == nil {
+		return renderReport(errW, opts.Format, res)
+	}
+	if err := renderReport(f, opts.Format, res); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintf(errW, "gctrace: report written to %s\n", opts.Output)
+	return nil
 }
 
 func exitWith(code int, msg string) error {

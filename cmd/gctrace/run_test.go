@@ -137,6 +137,22 @@ func TestRun(t *testing.T) {
 		}
 	})
 
+	t.Run("report file", func(t *testing.T) {
+		out := filepath.Join(t.TempDir(), "report.json")
+		r := runGctrace(t, "", "run", "--quiet-gc", "--format", "json", "-o", out, "--", prog, "ok")
+		data, err := os.ReadFile(out)
+		if r.code != 0 || err != nil || !bytes.HasPrefix(data, []byte("{\n  \"version\": 1,")) {
+			t.Errorf("exit %d, %v:\n%s\n%s", r.code, err, r.stderr, data)
+		}
+		if strings.Contains(r.stderr, "\"version\"") || !strings.Contains(r.stderr, "gctrace: report written to "+out) {
+			t.Errorf("stderr:\n%s", r.stderr)
+		}
+		r = runGctrace(t, "", "run", "-o", filepath.Join(out, "x", "y"), "--", prog, "ok")
+		if r.code != exitError || strings.Contains(r.stdout, "prog:") {
+			t.Errorf("unwritable report: exit %d, PROG ran: %q", r.code, r.stdout)
+		}
+	})
+
 	t.Run("GODEBUG", func(t *testing.T) {
 		t.Setenv("GODEBUG", "madvdontneed=1,gctrace=0")
 		r := runGctrace(t, "", "run", "--", prog, "godebug")
