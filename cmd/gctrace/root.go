@@ -137,6 +137,12 @@ The runtime prints the trace on standard error, so redirect it:
 	})
 	root.AddCommand(
 		newCmdExport(s, nil),
+		newCmdAnalyze(s, nil),
+		newCmdCheck(s, nil),
+		newCmdRun(s, nil),
+		newCmdRules(s, nil),
+		newCmdPlot(s, nil),
+		newCmdAttribute(s, nil),
 	)
 	return root
 }
