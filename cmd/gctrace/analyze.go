@@ -336,6 +336,11 @@ type session struct {
 	echo  *lineWriter // where the program's lines go; nil: not echoed
 	live  *lineWriter // where findings go as they are detected; nil: not streamed
 	pprof *attributor // nil: no --pprof
+	// pprofByFile attributes findings by input, for inputs that each come
+	// from a program with its own profile endpoint (gctrace demo).
+	pprofByFile map[string]*attributor
+	// tap sees every record after the analyzer, under mu; nil: none.
+	tap func(parser.Record)
 
 	// mu serialises the analyzer between the reading goroutine and an
 	// interrupt, which reports while the read may still be blocked.
@@ -359,6 +364,9 @@ func (ss *session) found(f analyze.Finding) {
 	}
 	if ss.pprof != nil {
 		ss.pprof.found(f)
+	}
+	if a := ss.pprofByFile[f.File]; a != nil {
+		a.found(f)
 	}
 }
 
@@ -398,6 +406,9 @@ func (ss *session) take(rec parser.Record) {
 		ss.t.note(rec)
 	}
 	ss.an.Add(rec)
+	if ss.tap != nil {
+		ss.tap(rec)
+	}
 }
 
 // interruptGrace is how long an interrupt waits for the input to end by
@@ -458,6 +469,16 @@ func (ss *session) finish(w io.Writer) *analysis {
 	if ss.pprof != nil {
 		res.Notes = append(res.Notes, ss.pprof.wait(w)...)
 		ss.pprof.annotate(rep.Findings)
+	}
+	files := make([]string, 0, len(ss.pprofByFile))
+	for file := range ss.pprofByFile {
+		files = append(files, file)
+	}
+	sort.Strings(files)
+	for _, file := range files {
+		a := ss.pprofByFile[file]
+		res.Notes = append(res.Notes, a.wait(w)...)
+		a.annotate(rep.Findings)
 	}
 	fillAdvice(rep.Findings)
 	sortFindings(rep)

@@ -136,6 +136,8 @@ The runtime prints the trace on standard error, so redirect it:
 		return &usageError{err}
 	})
 	root.AddCommand(
+		newCmdDemo(s, nil),
+		newCmdBomb(s),
 		newCmdExport(s, nil),
 		newCmdAnalyze(s, nil),
 		newCmdCheck(s, nil),

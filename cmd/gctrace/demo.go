@@ -1,0 +1,428 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/gctrace/gctrace/analyze"
+	"github.com/gctrace/gctrace/attribute"
+	"github.com/gctrace/gctrace/bomb/zoo"
+	"github.com/gctrace/gctrace/parser"
+	"github.com/gctrace/gctrace/plot"
+	"github.com/spf13/cobra"
+)
+
+type demoOptions struct {
+	Scenarios []string
+	Duration  time.Duration
+	Output    string
+	Verbose   bool
+	Progress  time.Duration
+	Seconds   int // attribution window
+}
+
+func newCmdDemo(s *streams, runF func(*demoOptions) error) *cobra.Command {
+	opts := &demoOptions{}
+	var scenarios string
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Run the bundled misbehaving program and show the whole story: symptom, diagnosis, culprit, picture",
+		Long: `Demo runs the example program compiled into gctrace (see gctrace bomb) with
+GODEBUG=gctrace=1 and a pprof endpoint on a free loopback port, once per
+scenario, side by side, for --duration. While it runs, a progress line
+comes every few seconds and each finding is printed the moment it fires;
+when a finding points at allocation (alloc-churn, heap-doubling, …) the
+program's profile is pulled to name the code behind it.
+
+At the end: the report with the attribution, a chart of the heap over time
+(gc.png, or gc-SCENARIO.png for several scenarios), and the commands that do
+the same for your own program. Ctrl-C ends it early with the report of what
+was seen.
+
+It needs no source tree and no Go toolchain: the program is part of the
+gctrace binary.`,
+		Example: `  gctrace demo
+  gctrace demo --scenario leak --duration 30s -o leak.png
+  gctrace demo --scenario tiny,healthy --verbose`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			known := map[string]bool{}
+			var names []string
+			for _, sc := range zoo.Scenarios() {
+				known[sc.Name] = true
+				names = append(names, sc.Name)
+			}
+			opts.Scenarios = nil
+			for _, name := range strings.Split(scenarios, ",") {
+				name = strings.TrimSpace(name)
+				if name == "" {
+					continue
+				}
+				if !known[name] {
+					return usagef("unknown scenario %q (scenarios: %s)", name, strings.Join(names, ", "))
+				}
+				if !slices.Contains(opts.Scenarios, name) {
+					opts.Scenarios = append(opts.Scenarios, name)
+				}
+			}
+			if len(opts.Scenarios) == 0 {
+				return usagef("--scenario needs at least one name (scenarios: %s)", strings.Join(names, ", "))
+			}
+			if opts.Duration < time.Second {
+				return usagef("--duration must be at least 1s")
+			}
+			if _, err := plot.FormatOf(opts.Output); err != nil {
+				return usagef("-o %s: %v (use .png, .svg or .pdf)", opts.Output, err)
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runDemo(s, opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&scenarios, "scenario", "dog,mouse", "comma-separated scenarios to run, each in its own process (gctrace bomb --list)")
+	fl.DurationVar(&opts.Duration, "duration", 20*time.Second, "how long the program runs")
+	fl.StringVarP(&opts.Output, "output", "o", "gc.png", "the chart's `file` (.png, .svg or .pdf); several scenarios write NAME-SCENARIO.EXT")
+	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "also show the program's own output and its GC trace")
+	fl.DurationVar(&opts.Progress, "progress", 5*time.Second, "how often the progress line comes (0: never)")
+	fl.IntVar(&opts.Seconds, "pprof-seconds", 3, "window of the allocation profile pulled when a finding fires, in seconds")
+	_ = cmd.RegisterFlagCompletionFunc("scenario", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		var names []string
+		for _, sc := range zoo.Scenarios() {
+			names = append(names, sc.Name+"\t"+sc.Summary)
+		}
+		return names, cobra.ShellCompDirectiveNoFileComp
+	})
+	return cmd
+}
+
+// demoChild is one scenario's program.
+type demoChild struct {
+	name   string
+	cmd    *exec.Cmd
+	in     io.Reader // its standard error, from the first line after the pprof one
+	url    string
+	cycles atomic.Int64
+	exited chan struct{}
+}
+
+// pprofLine is how the bomb says where its profiles are.
+var pprofLine = regexp.MustCompile(`pprof at (http://127\.0\.0\.1:\d+/debug/pprof/)`)
+
+func runDemo(s *streams, opts *demoOptions) error {
+	self, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("cannot find the gctrace binary to run the demo program: %w", err)
+	}
+	outputs := demoOutputs(opts.Output, opts.Scenarios)
+	for _, o := range outputs {
+		if err := checkWritableDir(o); err != nil {
+			return err
+		}
+	}
+
+	// Catch Ctrl-C before the programs start: it ends the demo early, with
+	// the report of what was seen.
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+
+	errW := newLineWriter(s.Err, true)
+	errW.say(fmt.Sprintf("gctrace demo: running %s for %s with GODEBUG=gctrace=1 (Ctrl-C ends it early)",
+		strings.Join(opts.Scenarios, " and "), opts.Duration))
+
+	children, err := startDemoChildren(self, opts)
+	defer func() {
+		for _, c := range children {
+			if c.cmd.Process != nil {
+				_ = c.cmd.Process.Kill()
+			}
+		}
+	}()
+	if err != nil {
+		return err
+	}
+
+	ss := &session{cfg: analyze.DefaultConfig(), live: errW, pprofByFile: map[string]*attributor{}}
+	b := plot.NewBuilder(plot.Options{Columns: 2 * plot.DefaultWidth})
+	byName := map[string]*demoChild{}
+	for _, c := range children {
+		byName[c.name] = c
+		errW.say(fmt.Sprintf("gctrace demo: %s serves its profiles at %s", c.name, c.url))
+		src, err := attribute.ParseSource(c.url)
+		if err != nil {
+			return err
+		}
+		ss.pprofByFile[c.name] = newAttributor(pprofOptions{URL: c.url, Seconds: opts.Seconds, src: src}, errW)
+	}
+	if opts.Verbose {
+		ss.echo = errW
+	}
+	ss.tap = func(rec parser.Record) {
+		switch rec := rec.(type) {
+		case *parser.GC:
+			byName[rec.File].cycles.Add(1)
+			b.Add(rec)
+			if opts.Verbose {
+				errW.pass(rec.AppendText(nil), true)
+			}
+		case *parser.Runtime:
+			if rec.Kind == parser.KindForced {
+				b.AddForced(rec.Pos)
+			}
+		}
+	}
+	ss.start()
+
+	var wg sync.WaitGroup
+	for _, c := range children {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_ = ss.feed(parser.NewReader(c.in, c.name))
+		}()
+	}
+
+	interrupted := waitDemo(errW, opts, children, sigs)
+	if interrupted {
+		errW.say("gctrace demo: interrupted: the report covers what was seen")
+	}
+	res := ss.finish(s.Err) // waits for profile pulls while the programs still run
+	stopDemoChildren(children)
+	wg.Wait()
+
+	if res.GCLines == 0 {
+		errW.flush()
+		return &exitStatus{code: exitError, msg: "the demo program printed no GC trace: it ran too briefly for a collection"}
+	}
+	errW.say("")
+	if err := errW.flush(); err != nil {
+		return err
+	}
+	if err := renderReport(s.Out, reportText, res); err != nil {
+		return err
+	}
+
+	for _, f := range res.Findings {
+		if f.Process > 0 && f.Start >= 0 {
+			b.AddSpan(f.Rule, f.File, f.Process, f.Start, f.End)
+		}
+	}
+	var wrote []string
+	for i, name := range opts.Scenarios {
+		p, ok := demoProcess(b, name)
+		if !ok {
+			fmt.Fprintf(s.Err, "gctrace demo: %s printed no GC cycle, so there is no chart of it\n", name)
+			continue
+		}
+		if err := renderDemoChart(b, p, outputs[i], name); err != nil {
+			return err
+		}
+		wrote = append(wrote, outputs[i])
+	}
+	fmt.Fprint(s.Out, demoNext(wrote))
+	return nil
+}
+
+// startDemoChildren starts one program per scenario and reads, from each,
+// the line saying where its profiles are.
+func startDemoChildren(self string, opts *demoOptions) ([]*demoChild, error) {
+	var children []*demoChild
+	for _, name := range opts.Scenarios {
+		cmd := exec.Command(self, "bomb", "--scenario", name, "--pprof", "127.0.0.1:0",
+			"--interval", demoInterval(opts.Duration).String(), "--mouse-max", "512MiB")
+		cmd.Env = withGCTrace(os.Environ())
+		pipe, err := cmd.StderrPipe()
+		if err != nil {
+			return children, err
+		}
+		if err := cmd.Start(); err != nil {
+			return children, fmt.Errorf("cannot start the demo program: %w", err)
+		}
+		c := &demoChild{name: name, cmd: cmd, exited: make(chan struct{})}
+		children = append(children, c)
+		url, rest, err := readPprofLine(pipe, 10*time.Second)
+		if err != nil {
+			return children, fmt.Errorf("the %s program: %w", name, err)
+		}
+		c.url, c.in = url, rest
+	}
+	for _, c := range children {
+		go func() { _ = c.cmd.Wait(); close(c.exited) }()
+	}
+	return children, nil
+}
+
+// demoInterval paces the animals so that their story fits the duration:
+// the walkthrough's one call a second for 20s and longer, faster for
+// shorter runs.
+func demoInterval(d time.Duration) time.Duration {
+	return min(max(d/20, 200*time.Millisecond), time.Second)
+}
+
+// readPprofLine reads the program's first lines until it says where its
+// profiles are, and returns the rest of its output.
+func readPprofLine(r io.Reader, limit time.Duration) (string, io.Reader, error) {
+	type found struct {
+		url string
+		err error
+	}
+	br := bufio.NewReader(r)
+	var seen bytes.Buffer
+	ch := make(chan found, 1)
+	go func() {
+		for {
+			line, err := br.ReadBytes('\n')
+			if m := pprofLine.FindSubmatch(line); m != nil {
+				ch <- found{url: string(m[1])}
+				return
+			}
+			seen.Write(line)
+			if err != nil {
+				ch <- found{err: fmt.Errorf("it ended before serving its profiles: %q", strings.TrimSpace(seen.String()))}
+				return
+			}
+		}
+	}()
+	select {
+	case f := <-ch:
+		if f.err != nil {
+			return "", nil, f.err
+		}
+		return f.url, io.MultiReader(bytes.NewReader(seen.Bytes()), br), nil
+	case <-time.After(limit):
+		return "", nil, errors.New("it did not say where its profiles are within " + limit.String())
+	}
+}
+
+// waitDemo lets the programs run for the duration, printing progress, and
+// reports whether Ctrl-C ended it early.
+func waitDemo(w *lineWriter, opts *demoOptions, children []*demoChild, sigs <-chan os.Signal) bool {
+	start := time.Now()
+	end := time.After(opts.Duration)
+	var tick <-chan time.Time
+	if opts.Progress > 0 {
+		t := time.NewTicker(opts.Progress)
+		defer t.Stop()
+		tick = t.C
+	}
+	allExited := make(chan struct{})
+	go func() {
+		for _, c := range children {
+			<-c.exited
+		}
+		close(allExited)
+	}()
+	for {
+		select {
+		case <-end:
+			return false
+		case <-sigs:
+			return true
+		case <-allExited:
+			w.say("gctrace demo: the programs ended before the duration")
+			return false
+		case <-tick:
+			var parts []string
+			for _, c := range children {
+				parts = append(parts, fmt.Sprintf("%s %d GC cycles", c.name, c.cycles.Load()))
+			}
+			w.say(fmt.Sprintf("gctrace demo: %s of %s: %s", time.Since(start).Round(time.Second), opts.Duration, strings.Join(parts, ", ")))
+		}
+	}
+}
+
+// stopDemoChildren asks the programs to stop (the bomb ends cleanly on
+// SIGINT), and kills those that do not within a few seconds.
+func stopDemoChildren(children []*demoChild) {
+	for _, c := range children {
+		_ = c.cmd.Process.Signal(os.Interrupt)
+	}
+	deadline := time.After(5 * time.Second)
+	for _, c := range children {
+		select {
+		case <-c.exited:
+		case <-deadline:
+			_ = c.cmd.Process.Kill()
+			<-c.exited
+		}
+	}
+}
+
+// demoOutputs names the chart of each scenario: the -o name itself for
+// one scenario, NAME-SCENARIO.EXT for several.
+func demoOutputs(output string, scenarios []string) []string {
+	if len(scenarios) == 1 {
+		return []string{output}
+	}
+	ext := filepath.Ext(output)
+	base := strings.TrimSuffix(output, ext)
+	var out []string
+	for _, sc := range scenarios {
+		out = append(out, base+"-"+sc+ext)
+	}
+	return out
+}
+
+// demoProcess finds the process of a scenario's program among the ones
+// the builder kept.
+func demoProcess(b *plot.Builder, name string) (plot.Process, bool) {
+	procs := b.Processes()
+	sort.SliceStable(procs, func(i, j int) bool { return procs[i].Cycles > procs[j].Cycles })
+	for _, p := range procs {
+		if p.File == name {
+			return p, true
+		}
+	}
+	return plot.Process{}, false
+}
+
+func renderDemoChart(b *plot.Builder, p plot.Process, output, name string) error {
+	f, err := plot.FormatOf(output)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	title := "gctrace demo: the " + name + " scenario"
+	if err := b.Render(&buf, f, p.ProcessID, plot.RenderOptions{Width: plot.DefaultWidth, Height: plot.DefaultHeight, Title: title}); err != nil {
+		return err
+	}
+	if err := os.WriteFile(output, buf.Bytes(), 0o644); err != nil {
+		return pathErr(err)
+	}
+	return nil
+}
+
+// demoNext tells the user what was written and how to do the same on
+// their own program.
+func demoNext(charts []string) string {
+	var b strings.Builder
+	if len(charts) > 0 {
+		fmt.Fprintf(&b, "\nCharts: %s\n", strings.Join(charts, ", "))
+	}
+	b.WriteString(`
+The same on your own program:
+  GODEBUG=gctrace=1 ./yourprog 2>&1 | gctrace analyze --pprof http://localhost:6060
+  gctrace run --pprof http://localhost:6060 -- ./yourprog     # runs it, exit code kept
+  gctrace plot -o gc.png run.log                              # heap over time
+  gctrace check --max-gc-cpu 10 --max-pause 5ms run.log       # a CI gate
+(--pprof needs import _ "net/http/pprof" and an HTTP server in the program.)
+`)
+	return b.String()
+}
