@@ -11,7 +11,7 @@
 //	tiger     (*Tiger).Eat spins ~1 s of CPU per call  none: it does not allocate                profile (CPU)      none (not a GC fault)
 //	mouse     (*Mouse).Steal hoards 1 MiB arrays,      goal 4, 9, 18, 36 ... ~590 MB: live heap  heap, inuse_space  heap-doubling
 //	          doubling its hoard each call to 1 GiB    and goal double once per call, never fall
-//	dog       (*Dog).Run: 16 MiB of instant garbage    3->3->0 MB at the 4 MB goal, ~5 cycles    allocs,            alloc-churn, gc-frequency
+//	dog       (*Dog).Run: 16 MiB of instant garbage    3->3->0 MB at the 4 MB goal, ~5 cycles    allocs,            alloc-churn
 //	          per call                                 per call: all churn, nothing kept         alloc_space
 //	wolf      (*Wolf).Drink leaks 10 goroutines for    none                                      goroutine, mutex   none (not a GC fault)
 //	          30 s; (*Wolf).Howl waits 1 s on a lock

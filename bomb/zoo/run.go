@@ -61,7 +61,7 @@ var registry = []scenario{
 		Summary: "(*Dog).Run allocates 16 MiB that is garbage at once, in 32 KiB pieces",
 		Pattern: "3->3->0 MB at the 4 MB goal, about five cycles per call: all churn, nothing kept",
 		Profile: "allocs (alloc_space)",
-		Rules:   []string{"alloc-churn", "gc-frequency"},
+		Rules:   []string{"alloc-churn"},
 		Animal:  true,
 	}, runDog},
 	{Scenario{
