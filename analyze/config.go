@@ -289,16 +289,16 @@ func (s *setting) set(c *Config, v string) error {
 		var n float64
 		var err error
 		if s.unit == unitSize {
-			n, err = parseSize(v)
+			n, err = ParseSize(v)
 		} else {
-			n, err = parseNumber(v)
+			n, err = ParseNumber(v)
 		}
 		if err != nil {
 			return err
 		}
 		*p = int64(n)
 	case *int:
-		n, err := parseNumber(v)
+		n, err := ParseNumber(v)
 		if err != nil {
 			return err
 		}
@@ -311,11 +311,11 @@ func (s *setting) set(c *Config, v string) error {
 		var err error
 		switch s.unit {
 		case unitRate:
-			n, err = parseRate(v)
+			n, err = ParseRate(v)
 		case unitPercent:
-			n, err = parsePercent(v)
+			n, err = ParsePercent(v)
 		default:
-			n, err = parseNumber(v)
+			n, err = ParseNumber(v)
 		}
 		if err != nil {
 			return err
@@ -348,7 +348,8 @@ func (s *setting) get(c *Config) string {
 	return ""
 }
 
-func parseNumber(v string) (float64, error) {
+// ParseNumber reads a non-negative number.
+func ParseNumber(v string) (float64, error) {
 	n, err := strconv.ParseFloat(v, 64)
 	if err != nil || math.IsNaN(n) || math.IsInf(n, 0) || n < 0 {
 		return 0, fmt.Errorf("want a non-negative number: %q", v)
@@ -356,8 +357,9 @@ func parseNumber(v string) (float64, error) {
 	return n, nil
 }
 
-func parsePercent(v string) (float64, error) {
-	n, err := parseNumber(strings.TrimSpace(strings.TrimSuffix(v, "%")))
+// ParsePercent reads a percentage, with or without "%".
+func ParsePercent(v string) (float64, error) {
+	n, err := ParseNumber(strings.TrimSpace(strings.TrimSuffix(v, "%")))
 	if err != nil {
 		return 0, fmt.Errorf("want a percentage such as 25%%: %q", v)
 	}
@@ -376,8 +378,10 @@ var sizeUnits = []struct {
 	{"B", 1},
 }
 
-// parseSize reads a byte size; a plain number is MiB.
-func parseSize(v string) (float64, error) {
+// ParseSize reads a byte size with a binary unit (KiB, MiB, GiB; KB, MB
+// and GB mean the same, as the trace's MB does); a plain number is MiB,
+// the unit the trace prints.
+func ParseSize(v string) (float64, error) {
 	num, mult := v, float64(1<<20)
 	for _, u := range sizeUnits {
 		if len(v) > len(u.suffix) && strings.EqualFold(v[len(v)-len(u.suffix):], u.suffix) {
@@ -385,15 +389,15 @@ func parseSize(v string) (float64, error) {
 			break
 		}
 	}
-	n, err := parseNumber(num)
+	n, err := ParseNumber(num)
 	if err != nil {
 		return 0, fmt.Errorf("want a size such as 64MiB or 1GiB: %q", v)
 	}
 	return n * mult, nil
 }
 
-// parseRate reads bytes per second; a plain number is MiB/s.
-func parseRate(v string) (float64, error) {
+// ParseRate reads bytes per second ("500MiB/s"); a plain number is MiB/s.
+func ParseRate(v string) (float64, error) {
 	s := strings.TrimSpace(v)
 	for _, suf := range []string{"/s", "/sec", "ps"} {
 		if strings.HasSuffix(s, suf) {
@@ -401,7 +405,7 @@ func parseRate(v string) (float64, error) {
 			break
 		}
 	}
-	n, err := parseSize(s)
+	n, err := ParseSize(s)
 	if err != nil {
 		return 0, fmt.Errorf("want a rate such as 100MiB/s: %q", v)
 	}

@@ -47,13 +47,32 @@ func (a *Analyzer) Report() *Report {
 	if f := s.unparsedF; f != nil && f.emitted >= 0 {
 		r.Findings = append(r.Findings, a.render(nil, nil, f))
 	}
-	fileOf := s.files
+	r.SortFindings()
+	return r
+}
+
+// SortFindings orders the findings worst first, then by input (in the
+// order the inputs' processes appear), process, first line and rule. Report
+// returns them so; a caller that adds findings of its own sorts again.
+func (r *Report) SortFindings() {
+	fileIdx := map[string]int{}
+	for _, p := range r.Processes {
+		if _, ok := fileIdx[p.File]; !ok {
+			fileIdx[p.File] = len(fileIdx)
+		}
+	}
+	idx := func(f string) int {
+		if i, ok := fileIdx[f]; ok {
+			return i
+		}
+		return len(fileIdx)
+	}
 	sort.SliceStable(r.Findings, func(i, j int) bool {
 		x, y := &r.Findings[i], &r.Findings[j]
 		if x.Severity != y.Severity {
 			return x.Severity > y.Severity
 		}
-		if fx, fy := fileOf[x.File], fileOf[y.File]; fx != fy {
+		if fx, fy := idx(x.File), idx(y.File); fx != fy {
 			return fx < fy
 		}
 		if x.Process != y.Process {
@@ -64,7 +83,6 @@ func (a *Analyzer) Report() *Report {
 		}
 		return x.Rule < y.Rule
 	})
-	return r
 }
 
 // procFindings renders a process's findings with their current numbers.

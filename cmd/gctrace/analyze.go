@@ -481,7 +481,7 @@ func (ss *session) finish(w io.Writer) *analysis {
 		a.annotate(rep.Findings)
 	}
 	fillAdvice(rep.Findings)
-	sortFindings(rep)
+	rep.SortFindings()
 	if ss.live != nil {
 		ss.live.flushHeld()
 		ss.live.flush()
@@ -520,39 +520,6 @@ func fillAdvice(fs []analyze.Finding) {
 		}
 		fs[i].Advice = advice[fs[i].Rule]
 	}
-}
-
-// sortFindings orders findings as the analyzer does: worst first, then by
-// input (in order of appearance), process, first line and rule.
-func sortFindings(rep *analyze.Report) {
-	fileIdx := map[string]int{}
-	for _, p := range rep.Processes {
-		if _, ok := fileIdx[p.File]; !ok {
-			fileIdx[p.File] = len(fileIdx)
-		}
-	}
-	idx := func(f string) int {
-		if i, ok := fileIdx[f]; ok {
-			return i
-		}
-		return len(fileIdx)
-	}
-	sort.SliceStable(rep.Findings, func(i, j int) bool {
-		x, y := &rep.Findings[i], &rep.Findings[j]
-		if x.Severity != y.Severity {
-			return x.Severity > y.Severity
-		}
-		if fx, fy := idx(x.File), idx(y.File); fx != fy {
-			return fx < fy
-		}
-		if x.Process != y.Process {
-			return x.Process < y.Process
-		}
-		if x.FirstLine != y.FirstLine {
-			return x.FirstLine < y.FirstLine
-		}
-		return x.Rule < y.Rule
-	})
 }
 
 // lineWriter writes the program's lines and gctrace's own lines to one

@@ -307,20 +307,20 @@ func (b *budgets) set(key, value string) error {
 	var err error
 	switch key {
 	case keyMaxGCCPU:
-		b.GCCPU, err = parseBudgetPercent(value)
+		b.GCCPU, err = analyze.ParsePercent(value)
 	case keyMaxPause:
 		b.Pause, err = time.ParseDuration(value)
 		if err != nil || b.Pause < 0 {
 			err = fmt.Errorf("want a duration such as 5ms, not %q", value)
 		}
 	case keyMaxGCRate:
-		b.GCRate, err = parseBudgetNumber(strings.TrimSuffix(value, "/s"))
+		b.GCRate, err = analyze.ParseNumber(strings.TrimSuffix(value, "/s"))
 	case keyMaxHeap:
 		var n float64
-		n, err = parseBudgetSize(value)
+		n, err = analyze.ParseSize(value)
 		b.Heap = int64(n)
 	case keyMaxAllocRate:
-		b.AllocRate, err = parseBudgetRate(value)
+		b.AllocRate, err = analyze.ParseRate(value)
 	case keyFailOn:
 		b.FailOn, err = analyze.ParseSeverity(value)
 		b.failOnSet = err == nil
@@ -340,62 +340,6 @@ func (b *budgets) set(key, value string) error {
 // active reports whether any budget or --fail-on was given: run is a gate
 // only then.
 func (b *budgets) active() bool { return len(b.given) > 0 }
-
-func parseBudgetNumber(s string) (float64, error) {
-	n, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-	if err != nil || math.IsNaN(n) || math.IsInf(n, 0) || n < 0 {
-		return 0, fmt.Errorf("want a non-negative number, not %q", s)
-	}
-	return n, nil
-}
-
-func parseBudgetPercent(s string) (float64, error) {
-	n, err := parseBudgetNumber(strings.TrimSuffix(strings.TrimSpace(s), "%"))
-	if err != nil {
-		return 0, fmt.Errorf("want a percentage such as 10 or 10%%, not %q", s)
-	}
-	return n, nil
-}
-
-// parseBudgetSize reads bytes with a binary unit; a plain number is MiB, the
-// unit the trace prints. MB means MiB here, as it does in the trace.
-func parseBudgetSize(s string) (float64, error) {
-	v := strings.TrimSpace(s)
-	mult := float64(1 << 20)
-	for _, u := range []struct {
-		suffix string
-		mult   float64
-	}{
-		{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40},
-		{"KB", 1 << 10}, {"MB", 1 << 20}, {"GB", 1 << 30}, {"TB", 1 << 40},
-		{"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"T", 1 << 40}, {"B", 1},
-	} {
-		if len(v) > len(u.suffix) && strings.EqualFold(v[len(v)-len(u.suffix):], u.suffix) {
-			v, mult = strings.TrimSpace(v[:len(v)-len(u.suffix)]), u.mult
-			break
-		}
-	}
-	n, err := parseBudgetNumber(v)
-	if err != nil {
-		return 0, fmt.Errorf("want a size such as 512MiB or 2GiB, not %q", s)
-	}
-	return n * mult, nil
-}
-
-func parseBudgetRate(s string) (float64, error) {
-	v := strings.TrimSpace(s)
-	for _, suf := range []string{"/s", "/sec", "ps"} {
-		if strings.HasSuffix(v, suf) {
-			v = strings.TrimSuffix(v, suf)
-			break
-		}
-	}
-	n, err := parseBudgetSize(v)
-	if err != nil {
-		return 0, fmt.Errorf("want a rate such as 500MiB/s, not %q", s)
-	}
-	return n, nil
-}
 
 // hitKey names the budget findings of one process.
 type hitKey struct {
