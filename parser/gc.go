@@ -20,15 +20,20 @@ func parseGC(c *cursor, g *GC) string {
 
 // resetGC clears every field except the position.
 func resetGC(g *GC) {
-	// Old is large and only a pre-1.5 line sets it: clear it only after one.
-	if g.Old != absentLegacy {
-		g.Old = absentLegacy
-	}
+	resetLegacy(g)
 	g.Format, g.N, g.Hash, g.Start, g.CPUPercent, g.LeakCheck = FormatUnknown, 0, false, Absent, Absent, false
 	g.NClock, g.Clock, g.NCPU, g.CPU = 0, [5]time.Duration{}, 0, [7]time.Duration{}
 	g.ClockPrec, g.CPUPrec, g.StartPrec = [5]uint8{}, [7]uint8{}, 0
 	g.HeapStart, g.HeapEnd, g.HeapLive, g.HeapGoal, g.Stacks, g.Globals = 0, 0, Absent, Absent, Absent, Absent
 	g.Procs, g.Forced = 0, false
+}
+
+// resetLegacy clears g.Old. Old is large and only a pre-1.5 line sets it:
+// it is cleared only after one.
+func resetLegacy(g *GC) {
+	if g.Old != absentLegacy {
+		g.Old = absentLegacy
+	}
 }
 
 var absentLegacy = Legacy{Heap0: Absent, Heap1: Absent, Objects0: Absent, Objects1: Absent, Mallocs: Absent, Frees: Absent, Goroutines: Absent,

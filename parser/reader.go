@@ -227,6 +227,17 @@ func (r *Reader) decode(raw []byte) {
 	if n := len(b); n > 0 && b[n-1] == '\r' {
 		b = b[:n-1]
 	}
+	// A line that fastGC accepts holds nothing unwrap would change (no
+	// '{' first, no '&') and is claimed at column 1 as a GC line.
+	if !r.pend.active {
+		s := r.next()
+		if fastGC(b, &s.gc) {
+			s.gc.Pos = Pos{File: r.name, Line: r.lineNo, Col: 1}
+			r.acceptGC(s)
+			return
+		}
+		r.nout--
+	}
 	b = r.unwrap(b)
 	if r.pend.active && r.continuePending(raw, b) {
 		return
