@@ -29,9 +29,12 @@ func resetGC(g *GC) {
 }
 
 // resetLegacy clears g.Old. Old is large and only a pre-1.5 line sets it:
-// it is cleared only after one.
+// it is cleared only after one. parseLegacy writes Heap0 (a count, never
+// Absent) before any other field of Old, so Heap0 alone tells whether the
+// last line decoded into g got that far; comparing all of Old cost a
+// memequal call on every line.
 func resetLegacy(g *GC) {
-	if g.Old != absentLegacy {
+	if g.Old.Heap0 != Absent {
 		g.Old = absentLegacy
 	}
 }

@@ -13,6 +13,7 @@ type processes struct {
 	streams []stream
 	next    int   // id of the next new stream, starting at 1
 	last    int   // id of the stream of the most recent GC line
+	lastIdx int   // index of that stream in streams
 	tick    int64 // use counter, for least-recently-used eviction
 }
 
@@ -31,6 +32,19 @@ func (p *processes) assign(g *GC) int {
 		p.next = 1
 	}
 	p.tick++
+	// Nearly always the line continues the stream of the one before: the
+	// next cycle number, same P, same shape, clock not run back. That
+	// stream ranks first among all candidates (no rank is lower than
+	// {0, 0, 1}, and it was used last, so no other stream ties), so the
+	// search below would pick it too.
+	if k := p.lastIdx; k < len(p.streams) {
+		s := &p.streams[k]
+		if s.id == p.last && g.N == s.n+1 && g.Procs == s.procs && s.format == g.Format && s.hash == g.Hash &&
+			(g.Start == Absent || s.start == Absent || int64(g.Start) >= s.start) {
+			s.n, s.start, s.lastUsed = g.N, int64(g.Start), p.tick
+			return s.id
+		}
+	}
 	best := -1
 	var bestRank [4]int64
 	for i := range p.streams {
@@ -57,7 +71,7 @@ func (p *processes) assign(g *GC) int {
 	}
 	s := &p.streams[best]
 	s.n, s.start, s.procs, s.format, s.hash, s.lastUsed = g.N, int64(g.Start), g.Procs, g.Format, g.Hash, p.tick
-	p.last = s.id
+	p.last, p.lastIdx = s.id, best
 	return s.id
 }
 
