@@ -45,7 +45,14 @@ type Stats struct {
 // A line whose rest never arrives is reported as a SyntaxError.
 type Reader struct {
 	name string
-	br   *bufio.Reader
+
+	// The input is read into buf as bufio.Reader would, but the Reader
+	// owns the buffer so that an ordinary GC line can be decoded where it
+	// lies, without first searching it for its end (see fastLine).
+	src        io.Reader
+	buf        []byte
+	rpos, wpos int   // buf[rpos:wpos] is read but not yet used
+	rerr       error // a read error not yet handed on
 
 	// MaxLine bounds the memory held for one line; see DefaultMaxLine.
 	MaxLine int
@@ -102,8 +109,77 @@ type pending struct {
 // NewReader returns a Reader of r; name is used in positions ("-" for
 // standard input).
 func NewReader(r io.Reader, name string) *Reader {
-	return &Reader{name: name, br: bufio.NewReaderSize(r, 64<<10), MaxLine: DefaultMaxLine}
+	size := bufSize
+	// bufio.NewReaderSize, which the Reader used before, keeps a larger
+	// bufio.Reader as it is; the chunk size of over-long lines follows
+	// the buffer's, so keep it.
+	if b, ok := r.(*bufio.Reader); ok && b.Size() > size {
+		size = b.Size()
+	}
+	return &Reader{name: name, src: r, buf: make([]byte, size), MaxLine: DefaultMaxLine}
 }
+
+// bufSize is the read buffer's size. A line longer than it is read in
+// chunks of this size, which MaxLine rounds up to.
+const bufSize = 64 << 10
+
+// maxEmptyReads is how many reads in a row may return nothing before the
+// source is taken to be broken (as bufio does).
+const maxEmptyReads = 100
+
+var errBufferFull = errors.New("buffer full")
+
+// readSlice is bufio.Reader.ReadSlice('\n') on the Reader's own buffer:
+// a line with its "\n"; a full buffer and errBufferFull; or what is left
+// and the read error.
+func (r *Reader) readSlice() ([]byte, error) {
+	s := 0 // where to search from: the part before holds no '\n'
+	for {
+		if i := bytes.IndexByte(r.buf[r.rpos+s:r.wpos], '\n'); i >= 0 {
+			line := r.buf[r.rpos : r.rpos+s+i+1]
+			r.rpos += s + i + 1
+			return line, nil
+		}
+		if r.rerr != nil {
+			line, err := r.buf[r.rpos:r.wpos], r.rerr
+			r.rpos, r.rerr = r.wpos, nil
+			return line, err
+		}
+		if r.wpos-r.rpos >= len(r.buf) {
+			r.rpos = r.wpos
+			return r.buf, errBufferFull
+		}
+		s = r.wpos - r.rpos
+		r.fill()
+	}
+}
+
+// fill moves what is left to the front of buf and reads once more.
+func (r *Reader) fill() {
+	if r.rpos > 0 {
+		copy(r.buf, r.buf[r.rpos:r.wpos])
+		r.wpos -= r.rpos
+		r.rpos = 0
+	}
+	for range maxEmptyReads {
+		n, err := r.src.Read(r.buf[r.wpos:])
+		if n < 0 || n > len(r.buf)-r.wpos {
+			r.rerr = errBadRead
+			return
+		}
+		r.wpos += n
+		if err != nil {
+			r.rerr = err
+			return
+		}
+		if n > 0 {
+			return
+		}
+	}
+	r.rerr = io.ErrNoProgress
+}
+
+var errBadRead = errors.New("parser: reader returned an invalid count from Read")
 
 // Record returns the record read by the last call to Scan.
 func (r *Reader) Record() Record { return r.rec }
@@ -133,6 +209,9 @@ func (r *Reader) Scan() bool {
 		if r.done {
 			return false
 		}
+		if !r.inLong && !r.pend.active && r.fastLine() {
+			break
+		}
 		line, final, ok := r.readLine()
 		if !ok {
 			r.done = true
@@ -150,6 +229,33 @@ func (r *Reader) Scan() bool {
 	}
 	r.rec = r.out[0].rec
 	r.iout = 1
+	return true
+}
+
+// fastLine decodes an ordinary GC line (see fastGC) where it lies in the
+// buffer. Where fastGC stops, the line must end: it then holds no '\n', so
+// readLine would have returned it whole, and decode would have taken it
+// to fastGC too. Anything else is left to readLine and decode.
+func (r *Reader) fastLine() bool {
+	b := r.buf[r.rpos:r.wpos]
+	s := &r.out[0]
+	end := fastGC(b, &s.gc)
+	if end < 0 || end >= len(b) {
+		return false
+	}
+	next := end + 1
+	if b[end] != '\n' {
+		if b[end] != '\r' || end+1 >= len(b) || b[end+1] != '\n' {
+			return false
+		}
+		next++
+	}
+	r.rpos += next
+	r.lineNo++
+	r.stats.Lines++
+	r.nout = 1
+	s.gc.Pos = Pos{File: r.name, Line: r.lineNo, Col: 1}
+	r.acceptGC(s)
 	return true
 }
 
@@ -172,7 +278,7 @@ func (r *Reader) longPiece(line []byte, final bool) {
 func (r *Reader) readLine() (line []byte, final, ok bool) {
 	r.long = r.long[:0]
 	for {
-		chunk, err := r.br.ReadSlice('\n')
+		chunk, err := r.readSlice()
 		switch {
 		case err == nil:
 			if !r.inLong {
@@ -185,7 +291,7 @@ func (r *Reader) readLine() (line []byte, final, ok bool) {
 			}
 			r.long = append(r.long, chunk...)
 			return r.long, true, true
-		case errors.Is(err, bufio.ErrBufferFull):
+		case err == errBufferFull:
 			r.long = append(r.long, chunk...)
 			if len(r.long) >= r.MaxLine {
 				if !r.inLong {
@@ -231,7 +337,7 @@ func (r *Reader) decode(raw []byte) {
 	// '{' first, no '&') and is claimed at column 1 as a GC line.
 	if !r.pend.active {
 		s := r.next()
-		if fastGC(b, &s.gc) {
+		if fastGC(b, &s.gc) == len(b) {
 			s.gc.Pos = Pos{File: r.name, Line: r.lineNo, Col: 1}
 			r.acceptGC(s)
 			return
