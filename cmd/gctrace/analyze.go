@@ -355,6 +355,25 @@ var errClosed = errors.New("session closed")
 
 func (ss *session) start() {
 	ss.an = analyze.New(ss.cfg, ss.found)
+	if ss.pprof != nil {
+		ss.pprof.rate = ss.allocRate
+	}
+	for _, a := range ss.pprofByFile {
+		a.rate = ss.allocRate
+	}
+}
+
+// allocRate is the trace's allocation rate of one process so far, in
+// bytes per second, for reconciling a profile with the trace.
+func (ss *session) allocRate(file string, process int) float64 {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	for _, p := range ss.an.Report().Processes {
+		if p.File == file && p.Process == process {
+			return p.AllocRateMiBPerS * (1 << 20)
+		}
+	}
+	return 0
 }
 
 // found is the analyzer's callback, called under ss.mu.

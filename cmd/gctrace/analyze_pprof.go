@@ -48,8 +48,11 @@ func (o *pprofOptions) check() error {
 // the answers for the report. Findings that fire while a pull of their
 // kind is under way share it.
 type attributor struct {
-	opts   pprofOptions
-	live   *lineWriter
+	opts pprofOptions
+	live *lineWriter
+	// rate returns the trace's allocation rate of a process in bytes per
+	// second, to reconcile a profile with; nil or 0: unknown.
+	rate   func(file string, process int) float64
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -120,9 +123,20 @@ func (a *attributor) run(p *pull) {
 		return
 	}
 	for _, f := range p.findings {
-		a.answers[hitKey{f.File, f.Process, f.Rule}] = at.Summary
+		summary := at.Summary
+		if p.kind == attribute.Allocs && window > 0 && a.rate != nil {
+			// Unlocked: the rate takes the session's lock, which a
+			// reading goroutine may hold while it waits for ours.
+			a.mu.Unlock()
+			traceRate := a.rate(f.File, f.Process)
+			a.mu.Lock()
+			if traceRate > 0 {
+				summary += "; " + at.Reconcile(traceRate).String()
+			}
+		}
+		a.answers[hitKey{f.File, f.Process, f.Rule}] = summary
 		if a.live != nil {
-			a.live.say(fmt.Sprintf("gctrace: %sattribution: %s: %s", findingPos(&f), f.Rule, at.Summary))
+			a.live.say(fmt.Sprintf("gctrace: %sattribution: %s: %s", findingPos(&f), f.Rule, summary))
 		}
 	}
 }

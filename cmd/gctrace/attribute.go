@@ -77,7 +77,12 @@ them, as go tool pprof's do.`,
   gctrace attribute --sample inuse_space http://localhost:6060/debug/pprof/heap
   gctrace attribute --cum --top 20 allocs.pb.gz
   gctrace attribute --format json allocs.pb.gz | jq '.functions[0]'`,
-		Args: cobra.ExactArgs(1),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usagef("attribute needs one SOURCE: a pprof base URL (http://localhost:6060), a profile URL, or a profile file")
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch f := attributeFormat(format); f {
 			case attributeText, attributeJSON:
@@ -158,6 +163,10 @@ type attributeReport struct {
 }
 
 func runAttribute(cmd *cobra.Command, s *streams, opts *attributeOptions) error {
+	if opts.Sample == "" && opts.Source.Profile == "heap" && opts.Seconds == 0 {
+		// A heap profile is asked for what is in use, as pprof shows it.
+		opts.Sample = attribute.InuseSpace
+	}
 	fo := attribute.FetchOptions{Seconds: opts.Seconds, Timeout: opts.Timeout}
 	if strings.HasPrefix(opts.Sample, "inuse_") {
 		fo.Profile = "heap"

@@ -165,8 +165,8 @@ func TestAttributeFlags(t *testing.T) {
 		{[]string{"--sample", "inuse_space", "--top", "0", file}, file + " seconds=0 sample=inuse_space top=0 cum=false format=text timeout=30s"},
 		{[]string{"--list", "Dog", file}, file + " seconds=0 sample= top=10 cum=false format=text timeout=30s list=Dog"},
 
-		{[]string{}, "accepts 1 arg(s), received 0"},
-		{[]string{"a", "b"}, "accepts 1 arg(s), received 2"},
+		{[]string{}, "attribute needs one SOURCE"},
+		{[]string{"a", "b"}, "attribute needs one SOURCE"},
 		{[]string{"-f", "xml", file}, `unknown format "xml" (want text or json)`},
 		{[]string{"--sample", "cpu", file}, `unknown sample "cpu" (want alloc_space, alloc_objects, inuse_space, inuse_objects)`},
 		{[]string{"--top", "-1", file}, "--top -1: want 0 (all) or more"},

@@ -117,7 +117,7 @@ inputs are read).`,
 	f.StringVar(&opts.Title, "title", "", "chart title (default: the input, process, trace format and GOMAXPROCS)")
 	f.StringVarP(&process, "process", "p", "", "process to draw: a number, or all (default: the one with the most cycles)")
 	f.BoolVar(&opts.All, "all", false, "write one file per process (same as --process all)")
-	f.BoolVar(&opts.Findings, "findings", true, "shade and label where analyze's findings fired (default thresholds)")
+	f.BoolVar(&opts.Findings, "findings", true, "shade and label where analyze's findings fired, at the default thresholds")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"png", "svg", "pdf"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("process", cobra.FixedCompletions([]string{"all"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd

@@ -181,7 +181,7 @@ func runRun(s *streams, opts *runOptions) error {
 	errW.flushHeld()
 	fmt.Fprintf(errW, "gctrace: %s %s\n", opts.Prog, how)
 	if res.GCLines == 0 {
-		fmt.Fprintf(errW, "gctrace: %s printed no GC trace: it ran no collection (the heap stays under the runtime's 4 MiB minimum until then), or it sets GODEBUG itself\n", opts.Prog)
+		fmt.Fprintf(errW, "gctrace: %s printed no GC trace: it ran no collection (the heap stays under the runtime's 4 MiB minimum until then), it is not a Go program, or it sets GODEBUG itself\n", opts.Prog)
 		if err := errW.flush(); err != nil {
 			return err
 		}
