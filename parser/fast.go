@@ -34,31 +34,67 @@ func fastGC(b []byte, g *GC) int {
 	g.CPUPercent, g.LeakCheck = int(pct), false
 	i += 3
 
-	// Three clock phases.
-	for k := 0; k < 3; k++ {
-		if k > 0 {
+	// Three clock phases, then five CPU phases (p+a/b/i+p), all in
+	// milliseconds as cursor.ms reads them. The loop body is written out
+	// rather than called: eight calls a line cost more than the digits.
+	for k := 0; k < 8; k++ {
+		var d time.Duration
+		var dec int
+		if w := b[i:min(i+6, len(b))]; len(w) == 6 && w[1] == '.' && w[0]-'0' < 10 && w[2]-'0' < 10 {
+			// Nearly every value is under 10 ms and printed with one
+			// to three decimals ("0.013", "0.29", "2.0"). Six bytes
+			// known to be there need no bounds checks, and the digits
+			// are combined without a loop.
+			d0, f0, f1 := int64(w[0]-'0'), int64(w[2]-'0'), int64(w[3]-'0')
+			switch {
+			case w[3]-'0' >= 10:
+				d, dec = time.Duration(d0*1e6+f0*1e5), 1
+			case w[4]-'0' >= 10:
+				d, dec = time.Duration(d0*1e6+f0*1e5+f1*1e4), 2
+			case w[5]-'0' >= 10:
+				d, dec = time.Duration(d0*1e6+f0*1e5+f1*1e4+int64(w[4]-'0')*1e3), 3
+			}
+		}
+		if dec != 0 {
+			i += 2 + dec
+		} else {
+			v, j := accumDigits(b, i, 0)
+			if j == i || j-i+6 > 18 {
+				return -1
+			}
+			if j < len(b) && b[j] == '.' {
+				f := j + 1
+				v, j = accumDigits(b, f, v)
+				if dec = j - f; dec == 0 || dec > 6 {
+					return -1
+				}
+			}
+			d = time.Duration(v * pow10[6-dec])
+			i = j
+		}
+		switch k {
+		case 0, 1:
+			g.Clock[k], g.ClockPrec[k] = d, uint8(dec)
 			if i >= len(b) || b[i] != '+' {
 				return -1
 			}
 			i++
-		}
-		v, dec, j, ok := fastDecimal(b, i, 6)
-		if !ok {
-			return -1
-		}
-		g.Clock[k], g.ClockPrec[k], i = time.Duration(v), dec, j
-	}
-	if len(b)-i < 11 || string(b[i:i+11]) != " ms clock, " {
-		return -1
-	}
-	i += 11
-	g.NClock, g.Clock[3], g.Clock[4], g.ClockPrec[3], g.ClockPrec[4] = 3, 0, 0, 0, 0
-
-	// Five CPU phases: p+a/b/i+p.
-	for k := 0; k < 5; k++ {
-		if k > 0 {
+		case 2:
+			g.Clock[2], g.ClockPrec[2] = d, uint8(dec)
+			if len(b)-i < 11 || string(b[i:i+11]) != " ms clock, " {
+				return -1
+			}
+			i += 11
+		case 7:
+			g.CPU[4], g.CPUPrec[4] = d, uint8(dec)
+			if len(b)-i < 9 || string(b[i:i+9]) != " ms cpu, " {
+				return -1
+			}
+			i += 9
+		default:
+			g.CPU[k-3], g.CPUPrec[k-3] = d, uint8(dec)
 			sep := byte('+')
-			if k == 2 || k == 3 {
+			if k == 4 || k == 5 {
 				sep = '/'
 			}
 			if i >= len(b) || b[i] != sep {
@@ -66,18 +102,11 @@ func fastGC(b []byte, g *GC) int {
 			}
 			i++
 		}
-		v, dec, j, ok := fastDecimal(b, i, 6)
-		if !ok {
-			return -1
-		}
-		g.CPU[k], g.CPUPrec[k], i = time.Duration(v), dec, j
 	}
-	if len(b)-i < 9 || string(b[i:i+9]) != " ms cpu, " {
-		return -1
-	}
+	g.NClock, g.Clock[3], g.Clock[4], g.ClockPrec[3], g.ClockPrec[4] = 3, 0, 0, 0, 0
 	g.NCPU, g.CPU[5], g.CPU[6], g.CPUPrec[5], g.CPUPrec[6] = 5, 0, 0, 0, 0
 
-	h0, i, ok := fastUint(b, i+9)
+	h0, i, ok := fastUint(b, i)
 	if !ok || len(b)-i < 2 || b[i] != '-' || b[i+1] != '>' {
 		return -1
 	}
@@ -126,12 +155,18 @@ func fastGC(b []byte, g *GC) int {
 
 // fastUint reads the digits at b[i:] as cursor.uint does.
 func fastUint(b []byte, i int) (v int64, end int, ok bool) {
-	j := i
-	for j < len(b) && b[j]-'0' < 10 {
-		v = v*10 + int64(b[j]-'0')
-		j++
-	}
+	v, j := accumDigits(b, i, 0)
 	return v, j, j > i && j-i <= maxDigits
+}
+
+// accumDigits appends the run of digits at b[i:] to v and returns where
+// the run ends.
+func accumDigits(b []byte, i int, v int64) (int64, int) {
+	for i < len(b) && b[i]-'0' < 10 {
+		v = v*10 + int64(b[i]-'0')
+		i++
+	}
+	return v, i
 }
 
 // fastDecimal reads the number at b[i:] as cursor.decimal(maxDec) does.

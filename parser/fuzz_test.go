@@ -31,6 +31,9 @@ func FuzzReader(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, line := range bytes.Split(data, []byte("\n")) {
+			checkFastGC(t, line)
+		}
 		lines := bytes.Count(data, []byte("\n"))
 		if len(data) > 0 && data[len(data)-1] != '\n' {
 			lines++
@@ -84,4 +87,21 @@ func readOne(t *testing.T, line string) Record {
 		return &c
 	}
 	return rec
+}
+
+// checkFastGC checks that a line fastGC accepts decodes as parseGC decodes
+// it, whatever the record held before.
+func checkFastGC(t *testing.T, line []byte) {
+	t.Helper()
+	var fast, slow GC
+	fast.Old.Heap0 = 7 // left over from a pre-1.5 line
+	if fastGC(line, &fast) != len(line) {
+		return
+	}
+	if field := parseGC(&cursor{b: line}, &slow); field != "" {
+		t.Fatalf("%q: fastGC accepts it, parseGC fails at %s", line, field)
+	}
+	if fast != slow {
+		t.Fatalf("%q:\nfastGC  %#v\nparseGC %#v", line, fast, slow)
+	}
 }

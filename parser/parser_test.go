@@ -633,3 +633,65 @@ func commonPrefix(a, b string) int {
 	}
 	return i
 }
+
+// TestFastGC checks fastGC against parseGC at the edges of what it takes:
+// number lengths, decimals, the optional parts, and lines it must leave
+// to the general grammar.
+func TestFastGC(t *testing.T) {
+	const line = "gc 12 @3.456s 7%: 0.013+1.2+0.056 ms clock, 0.10+0.050/0.59/0.090+0.45 ms cpu, 5->6->2 MB, 6 MB goal, 0 MB stacks, 1 MB globals, 8 P"
+	take := []string{
+		line,
+		line + " (forced)",
+		"gc 1 @0.000s 0%: 0+0+0 ms clock, 0+0/0/0+0 ms cpu, 0->0->0 MB, 0 MB goal, 2 P",
+		"gc 1 @0s 0%: 0.5+12+100 ms clock, 1.0000+0.123456/999999999999/0.1+7 ms cpu, 4->4->3 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P",
+		"gc 9999999999999 @999999999.123456789s 100%: 999999999999.999999+0+0 ms clock, 0+0/0/0+0 ms cpu, 9999999999999->1->1 MB, 1 MB goal, 9999999999999 P",
+	}
+	leave := []string{
+		"gc 12 @3.456s 7%: 0.013+1.2+0.056 ms clock, 0.10+0.050/0.59/0.090+0.45 ms cpu, 5->6->2 MB, 6 MB goal, 0 MB stacks, 1 MB globals, 8 P ",
+		"gc 12 @3.456s 7%: 0.013+1.2+0.056 ms clock, 0.10+0.050/0.59/0.090+0.45 ms cpu, 5->6->2 MB, 6 MB goal, 8 P (forced)app",
+		"gc #12 @3.456s 7%: 0.013+1.2+0.056 ms clock, 0.10+0.050/0.59/0.090+0.45 ms cpu, 5->6->2 MB, 6 MB goal, 8 P",
+		"gc 12 @3.456s: 0.013+1.2+0.056 ms clock, 0.10+0.050/0.59/0.090+0.45 ms cpu, 5->6->2 MB, 6 MB goal, 8 P",
+		"gc 12 @3.456s 7% (checking for goroutine leaks): 0.013+1.2+0.056 ms clock, 0.10+0.050/0.59/0.090+0.45 ms cpu, 5->6->2 MB, 6 MB goal, 8 P",
+		"gc 12 @3.456s 7%: 0.013+1.2+0.056+1+1 ms clock, 0.10+1+1+0.050/0.59/0.090+0.45 ms cpu, 5->6->2 MB, 6 MB goal, 8 P",
+		"gc 12 @3.456s 7%: 0.013+1.2+0.056 ms clock, 0.10+0.050/0.59/0.090+0.45 ms cpu, 5->6 MB, 6 MB goal, 8 P",
+		"gc 12 @3.456s 7%: 0.013+1.2+0.056 ms clock, 0.10+0.050/0.59/0.090+0.45 ms cpu, 5->6->2 MB, 8 P",
+		"gc 12 @3.456s 7%: 0.013+1.2+0.0567890 ms clock, 0.10+0.050/0.59/0.090+0.45 ms cpu, 5->6->2 MB, 6 MB goal, 8 P",
+		"gc 12 @3.456s 7%: 0.013+1.+0.056 ms clock, 0.10+0.050/0.59/0.090+0.45 ms cpu, 5->6->2 MB, 6 MB goal, 8 P",
+		"gc 12 @3.456s 7%: 0.013+1.2+1234567890123.1 ms clock, 0.10+0.050/0.59/0.090+0.45 ms cpu, 5->6->2 MB, 6 MB goal, 8 P",
+		"gc 12 @1234567890.1s 7%: 0.013+1.2+0.056 ms clock, 0.10+0.050/0.59/0.090+0.45 ms cpu, 5->6->2 MB, 6 MB goal, 8 P",
+		"gc 12 @3.4567890123s 7%: 0.013+1.2+0.056 ms clock, 0.10+0.050/0.59/0.090+0.45 ms cpu, 5->6->2 MB, 6 MB goal, 8 P",
+		"gc 12 @3.456s 7%: 0.013+1.2+0.056 ms clock, 0.10+0.050/0.59/0.090+0.45 ms cpu, 5->6->2 MB, 6 MB goal, 12345678901234 P",
+		"gc 12 @3.456s 7%: 0.013+1.2+0.056 ms clock, 0.10+0.050/0.59/0.090+0.45 ms cpu, 5->6->2 MB, 6 MB goal, 0 MB stacks, 8 P",
+		"gc 12 @3.456s 7%: 0.013+1.2+0.056 ms clock, 0.10+0.050/0.59/0.090+0.45 ms cpu, 5->6->2 MB, 6 MB goal",
+		"gc 12 @3.456s 7%: 0.013+1.2+0.056 ms clock, 0.10+0.050/0.59/0.090+0.45 ms cpu, 5->6->2 MB, 6 MB goal, 8",
+		"gc 12 @3.456s 7%: 0.",
+		"gc 12",
+		"gc14(2): 1+1+0 ms 10 -> 5 MB 58439 -> 8912 (573381-564469) objects 184 handoff",
+	}
+	for _, s := range take {
+		var g GC
+		if got := fastGC([]byte(s), &g); got != len(s) {
+			t.Errorf("fastGC(%q) = %d, want %d", s, got, len(s))
+		}
+		checkFastGC(t, []byte(s))
+		for n := range len(s) {
+			checkFastGC(t, []byte(s[:n]))
+		}
+	}
+	for _, s := range leave {
+		var g GC
+		if got := fastGC([]byte(s), &g); got == len(s) {
+			t.Errorf("fastGC(%q) takes the line; the general grammar should decide", s)
+		}
+	}
+	files, _ := filepath.Glob("../testdata/*/*.log")
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range bytes.Split(data, []byte("\n")) {
+			checkFastGC(t, bytes.TrimSuffix(l, []byte("\r")))
+		}
+	}
+}
