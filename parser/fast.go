@@ -22,12 +22,21 @@ func fastGC(b []byte, g *GC) int {
 	if !ok || len(b)-i < 2 || b[i] != ' ' || b[i+1] != '@' {
 		return -1
 	}
-	start, dec, i, ok := fastDecimal(b, i+2, 9)
-	if !ok || len(b)-i < 2 || b[i] != 's' || b[i+1] != ' ' {
-		return -1
+	// The runtime prints the start time with three decimals.
+	sec, j := accumDigits(b, i+2, 0)
+	if w := b[j:min(j+6, len(b))]; j > i+2 && j-i-2 <= 9 && len(w) == 6 && w[0] == '.' &&
+		w[1]-'0' < 10 && w[2]-'0' < 10 && w[3]-'0' < 10 && w[4] == 's' && w[5] == ' ' {
+		ms := int64(w[1]-'0')*100 + int64(w[2]-'0')*10 + int64(w[3]-'0')
+		g.Start, g.StartPrec, i = time.Duration(sec*1e9+ms*1e6), 3, j+6
+	} else {
+		start, dec, k, ok := fastDecimal(b, i+2, 9)
+		if !ok || len(b)-k < 2 || b[k] != 's' || b[k+1] != ' ' {
+			return -1
+		}
+		g.Start, g.StartPrec, i = time.Duration(start), dec, k+2
 	}
-	g.N, g.Hash, g.Start, g.StartPrec = int(n), false, time.Duration(start), dec
-	pct, i, ok := fastUint(b, i+2)
+	g.N, g.Hash = int(n), false
+	pct, i, ok := fastUint(b, i)
 	if !ok || len(b)-i < 3 || b[i] != '%' || b[i+1] != ':' || b[i+2] != ' ' {
 		return -1
 	}

@@ -642,6 +642,7 @@ func TestFastGC(t *testing.T) {
 	take := []string{
 		line,
 		line + " (forced)",
+		"gc 1 @123456789.123s 0%: 0+0+0 ms clock, 0+0/0/0+0 ms cpu, 0->0->0 MB, 0 MB goal, 2 P",
 		"gc 1 @0.000s 0%: 0+0+0 ms clock, 0+0/0/0+0 ms cpu, 0->0->0 MB, 0 MB goal, 2 P",
 		"gc 1 @0s 0%: 0.5+12+100 ms clock, 1.0000+0.123456/999999999999/0.1+7 ms cpu, 4->4->3 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P",
 		"gc 9999999999999 @999999999.123456789s 100%: 999999999999.999999+0+0 ms clock, 0+0/0/0+0 ms cpu, 9999999999999->1->1 MB, 1 MB goal, 9999999999999 P",
