@@ -81,32 +81,24 @@ func fastGC(b []byte, g *GC) int {
 			d = time.Duration(v * pow10[6-dec])
 			i = j
 		}
-		switch k {
-		case 0, 1:
+		if k < 3 {
 			g.Clock[k], g.ClockPrec[k] = d, uint8(dec)
-			if i >= len(b) || b[i] != '+' {
-				return -1
-			}
-			i++
-		case 2:
-			g.Clock[2], g.ClockPrec[2] = d, uint8(dec)
+		} else {
+			g.CPU[k-3], g.CPUPrec[k-3] = d, uint8(dec)
+		}
+		switch {
+		case k == 2:
 			if len(b)-i < 11 || string(b[i:i+11]) != " ms clock, " {
 				return -1
 			}
 			i += 11
-		case 7:
-			g.CPU[4], g.CPUPrec[4] = d, uint8(dec)
+		case k == 7:
 			if len(b)-i < 9 || string(b[i:i+9]) != " ms cpu, " {
 				return -1
 			}
 			i += 9
 		default:
-			g.CPU[k-3], g.CPUPrec[k-3] = d, uint8(dec)
-			sep := byte('+')
-			if k == 4 || k == 5 {
-				sep = '/'
-			}
-			if i >= len(b) || b[i] != sep {
+			if i >= len(b) || b[i] != msSeps[k] {
 				return -1
 			}
 			i++
@@ -161,6 +153,9 @@ func fastGC(b []byte, g *GC) int {
 	resetLegacy(g)
 	return i
 }
+
+// msSeps[k] follows the k-th time of a GC line but the last of each group.
+const msSeps = "++ +//+"
 
 // fastUint reads the digits at b[i:] as cursor.uint does.
 func fastUint(b []byte, i int) (v int64, end int, ok bool) {
