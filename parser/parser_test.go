@@ -348,10 +348,21 @@ func TestMessyLogs(t *testing.T) {
 			for _, rec := range readAll(t, in) {
 				got = append(got, fmt.Sprintf("%d:%s", rec.Position().Line, describe(rec)))
 			}
-			want := []string{"1:text ts app: tick 7", "1:gc 5"}
+			// The short head cannot be told from the program's text
+			// until the rest comes, so the line passes through whole.
+			want := []string{"1:text ts " + head + "app: tick 7", "1:gc 5"}
 			if strings.Join(got, "|") != strings.Join(want, "|") {
 				t.Errorf("%q: records %q, want %q", head, got, want)
 			}
+		}
+		// Two of the program's lines before the rest.
+		var got []string
+		for _, rec := range readAll(t, "gc bomb: wolf drink\nbomb: wolf howl\n"+strings.TrimPrefix(gc, "gc ")+"\n") {
+			got = append(got, fmt.Sprintf("%d:%s", rec.Position().Line, describe(rec)))
+		}
+		want := []string{"1:text gc bomb: wolf drink", "2:text bomb: wolf howl", "1:gc 5"}
+		if strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Errorf("records %q, want %q", got, want)
 		}
 		// Not followed by the rest: the held line passes through as it was.
 		recs := readAll(t, "run gc now\ndone\n")
@@ -372,6 +383,35 @@ func TestMessyLogs(t *testing.T) {
 		}
 		if e := recs[2].(*SyntaxError); !errors.Is(e, errCutOff) || e.Col != 33 {
 			t.Errorf("error = %v", e)
+		}
+	})
+
+	t.Run("truncated last line", func(t *testing.T) {
+		recs := readAll(t, gc+"\n"+gc[:len(gc)-20])
+		if len(recs) != 2 {
+			t.Fatalf("got %d records: %v", len(recs), recs)
+		}
+		if e, ok := recs[1].(*SyntaxError); !ok || !errors.Is(e, errTruncated) || e.Line != 2 {
+			t.Errorf("got %v", recs[1])
+		}
+	})
+
+	t.Run("GC line after a line longer than MaxLine", func(t *testing.T) {
+		in := strings.Repeat("x", 3<<20) + " " + gc + "\n"
+		var last Record
+		r := NewReader(strings.NewReader(in), "in")
+		for r.Scan() {
+			last = r.Record()
+		}
+		if g, ok := last.(*GC); !ok || g.Line != 1 || g.String() != gc {
+			t.Errorf("got %T %v", last, last)
+		}
+	})
+
+	t.Run("runtime line before the first GC line", func(t *testing.T) {
+		recs := readAll(t, "GC forced\n"+gc+"\n")
+		if p := recs[0].Position().Process; p != 1 {
+			t.Errorf("process %d, want 1", p)
 		}
 	})
 

@@ -65,6 +65,7 @@ type Reader struct {
 	joined    []byte // a pending GC line's head joined with the next line
 	err       error
 	done      bool
+	noEOL     bool // the line being decoded ends the input without a "\n"
 
 	rec  Record
 	out  [4]slot // records decoded from the current line, in order
@@ -95,15 +96,14 @@ const maxPending = 8
 type pending struct {
 	active bool
 	// weak is set when the head is too short to be sure it is the runtime's
-	// ("gc " or "gc 6" glued to other text): the line is held back until
-	// the next one shows whether it continues.
+	// ("gc " or "gc 6" glued to other text): its line has passed through
+	// as text, and only a following line that continues it makes a record.
 	weak  bool
 	head  []byte // the runtime's text so far
 	pos   Pos
 	field string // what failed to parse when the head was cut
 	lines int    // lines read since the head
-	held  []byte // weak: the whole line, passed through if not continued
-	app   []byte // weak: the line without the head
+	app   []byte // the line without the head, when the head is not at its start
 }
 
 // NewReader returns a Reader of r; name is used in positions ("-" for
@@ -262,14 +262,32 @@ func (r *Reader) fastLine() bool {
 // longPiece delivers a piece of an over-long line: no runtime line is that
 // long, so it is passed through as it comes.
 func (r *Reader) longPiece(line []byte, final bool) {
-	s := r.next()
-	s.txt = Text{Pos: Pos{File: r.name, Line: r.lineNo, Col: 1, Process: r.procs.last}, Text: line, Partial: !final}
-	s.rec = &s.txt
+	// The program may have printed a long line without a newline and the
+	// runtime its GC line after it: look for one in the last piece.
+	at, kind := -1, KindText
 	if final {
-		r.inLong = false
-		r.stats.Text++
-	} else {
+		if b := bytes.TrimSuffix(line, []byte("\r")); len(b) > 0 {
+			if k, kd := claim(b); kd == KindGC {
+				at, kind = k, kd
+			}
+		}
+	}
+	text := line
+	if kind == KindGC {
+		text = line[:at]
+	}
+	s := r.next()
+	s.txt = Text{Pos: Pos{File: r.name, Line: r.lineNo, Col: 1, Process: r.procs.last}, Text: text, Partial: !final}
+	s.rec = &s.txt
+	if !final {
 		r.inLong = true
+		return
+	}
+	r.inLong = false
+	r.stats.Text++
+	if kind == KindGC {
+		b := bytes.TrimSuffix(line, []byte("\r"))
+		r.decodeGC(b, at, Pos{File: r.name, Line: r.lineNo, Col: at + 1})
 	}
 }
 
@@ -277,6 +295,7 @@ func (r *Reader) longPiece(line []byte, final bool) {
 // line longer than MaxLine (final false).
 func (r *Reader) readLine() (line []byte, final, ok bool) {
 	r.long = r.long[:0]
+	r.noEOL = false
 	for {
 		chunk, err := r.readSlice()
 		switch {
@@ -315,6 +334,7 @@ func (r *Reader) readLine() (line []byte, final, ok bool) {
 				r.lineNo++
 				r.stats.Lines++
 			}
+			r.noEOL = true
 			return r.long, true, true // a last line without "\n"
 		}
 	}
@@ -352,9 +372,7 @@ func (r *Reader) decode(raw []byte) {
 	pos := Pos{File: r.name, Line: r.lineNo, Col: at + 1}
 	switch kind {
 	case KindText:
-		if r.holdWeak(raw, b) {
-			return
-		}
+		r.holdWeak(raw, b)
 		r.emitText(Pos{File: r.name, Line: r.lineNo, Col: 1}, raw, false)
 		return
 	case KindSyntaxError:
@@ -373,7 +391,9 @@ func (r *Reader) decode(raw []byte) {
 		r.emitError(pos, kind, field, b[c.i:], nil)
 		return
 	}
-	pos.Process = r.procs.last
+	// Runtime lines before the first GC line ("GC forced", pacer) belong
+	// to the process that will print it.
+	pos.Process = max(r.procs.last, 1)
 	s.rt.Pos, s.rt.Text = pos, b[at:]
 	s.rec = &s.rt
 	r.stats.Runtime++
@@ -398,6 +418,12 @@ func (r *Reader) decodeGC(b []byte, at int, pos Pos) {
 		r.nout--
 		pos.Col = c.i + 1
 		r.emitError(pos, KindGC, field, b[c.i:], nil)
+	case r.noEOL:
+		// The input ends inside the GC line: it was truncated, not
+		// interrupted, and no rest can follow.
+		r.nout--
+		pos.Col = c.i + 1
+		r.emitError(pos, KindGC, field, b[max(at, c.i-64):c.i], errTruncated)
 	default:
 		// Cut off by the program's output: keep the head, pass the
 		// program's text through, and look for the rest on the next lines.
@@ -434,25 +460,23 @@ func (r *Reader) startPending(b []byte, at, cut int, pos Pos, field string, weak
 }
 
 // holdWeak looks in a text line for a short GC head glued to other text
-// ("gc " or "gc 6" followed by the program's output). Such a line is held
-// back until the next line shows whether the GC line goes on there.
-func (r *Reader) holdWeak(raw, b []byte) bool {
-	if r.pend.active {
-		return false
+// ("gc " or "gc 6" followed by the program's output). The line passes
+// through as it is, and the head is kept for a few lines in case the rest
+// of the GC line follows once the program's lines are written.
+func (r *Reader) holdWeak(raw, b []byte) {
+	if r.pend.active && !r.pend.weak {
+		return
 	}
 	k := bytes.Index(b, []byte("gc "))
 	if k < 0 || k+3 >= len(b) {
-		return false
+		return
 	}
 	c := cursor{b: b, i: k + 3}
 	c.uint()
 	if c.i < len(b) && (b[c.i] == ' ' || b[c.i] == '#') {
-		return false // "gc 12 times": a GC head would have been claimed
+		return // "gc 12 times": a GC head would have been claimed
 	}
 	r.startPending(b, k, c.i, Pos{File: r.name, Line: r.lineNo, Col: k + 1}, "cycle number", true)
-	r.pend.held = append(r.pend.held[:0], raw...)
-	r.pend.app = append(append(r.pend.app[:0], b[:k]...), b[c.i:]...)
-	return true
 }
 
 // continuePending tries the line as the rest of a pending GC line. It
@@ -468,25 +492,13 @@ func (r *Reader) continuePending(raw, b []byte) bool {
 	if field != "" && field != "end of line" && cut <= 0 {
 		// No progress: this line is something else.
 		r.nout--
-		if p.weak {
-			p.active = false
-			r.emitText(Pos{File: r.name, Line: p.pos.Line, Col: 1}, p.held, true)
-			return false
-		}
 		p.lines++
 		if p.lines >= maxPending {
 			r.dropPending()
 		}
 		return false
 	}
-	if p.weak { // confirmed: the held line's own text goes first
-		r.nout--
-		r.emitText(Pos{File: r.name, Line: p.pos.Line, Col: 1}, p.app, true)
-		s = r.next()
-		field = parseGC(&cursor{b: r.joined}, &s.gc)
-		s.gc.Pos = p.pos
-		p.weak = false
-	}
+	p.weak = false // confirmed
 	switch field {
 	case "":
 		p.active = false
@@ -518,12 +530,16 @@ func (r *Reader) dropPending() {
 	p := &r.pend
 	p.active = false
 	if p.weak {
-		r.emitText(Pos{File: r.name, Line: p.pos.Line, Col: 1}, p.held, true)
-		return
+		return // its line passed through already
 	}
 	pos := p.pos
 	pos.Col += len(p.head)
-	r.emitError(pos, KindGC, p.field, p.head, errCutOff)
+	// Quote the end of the head, where the line was cut.
+	text := p.head
+	if len(text) > 64 {
+		text = text[len(text)-64:]
+	}
+	r.emitError(pos, KindGC, p.field, text, errCutOff)
 }
 
 // flushPending ends the input with whatever is still pending.
@@ -549,8 +565,9 @@ func (r *Reader) emitText(pos Pos, text []byte, copied bool) {
 }
 
 var (
-	errFragment = errors.New("part of a GC line without its start (another writer broke the line)")
-	errCutOff   = errors.New("the GC line was cut off and its rest never came")
+	errFragment  = errors.New("part of a GC line without its start (another writer broke the line)")
+	errCutOff    = errors.New("the GC line was cut off and its rest never came")
+	errTruncated = errors.New("the input ends in the middle of the GC line")
 )
 
 func (r *Reader) emitError(pos Pos, kind Kind, field string, text []byte, err error) {
