@@ -179,7 +179,7 @@ func reportProcessRow(r *analysis, p *analyze.ProcessReport) []string {
 	q := p.PauseMS
 	return []string{
 		reportProcessName(r, p),
-		p.Format,
+		formatRange(p.Format),
 		strconv.FormatInt(p.Cycles, 10),
 		dash(timed, fmtNum(p.DurationS)+"s"),
 		dash(timed, fmtNum(p.GCPerSecond)),
@@ -194,6 +194,21 @@ func reportProcessRow(r *analysis, p *analyze.ProcessReport) []string {
 
 // legacyFormat reports whether a format name is that of a stop-the-world
 // collector (Go 1.0–1.4), whose lines print no time, goal or live heap.
+// formatRange names the releases that print a line shape: the report's
+// format field is the first of them ("go1.18"), which reads like the
+// version of the program.
+func formatRange(f string) string {
+	switch f {
+	case "go1.1":
+		return "go1.1-1.2"
+	case "go1.6":
+		return "go1.6-1.17"
+	case "go1.18":
+		return "go1.18+"
+	}
+	return f
+}
+
 func legacyFormat(f string) bool {
 	switch f {
 	case "go1.0", "go1.1", "go1.3", "go1.4":
@@ -220,8 +235,16 @@ func fmtNum(v float64) string {
 
 // fmtMS prints milliseconds with three significant digits.
 func fmtMS(v float64) string {
-	if v == 0 {
+	switch a := math.Abs(v); {
+	case a == 0:
 		return "0"
+	case a >= 100:
+		return strconv.FormatFloat(v, 'f', 0, 64)
+	case a >= 10:
+		return strconv.FormatFloat(v, 'f', 1, 64)
+	case a >= 1:
+		// "1.00", not "1": the digits say how precise the figure is.
+		return strconv.FormatFloat(v, 'f', 2, 64)
 	}
 	return strconv.FormatFloat(v, 'g', 3, 64)
 }
