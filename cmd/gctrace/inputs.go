@@ -17,6 +17,24 @@ func eachInput(s *streams, args []string, fn func(r *parser.Reader) error) error
 	if len(args) == 0 {
 		args = []string{"-"}
 	}
+	// Check every file before reading any, so that a typo in the last name
+	// does not come to light after minutes of reading the first.
+	for _, name := range args {
+		if name == "-" {
+			continue
+		}
+		fi, err := os.Stat(name)
+		if err != nil {
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			return &exitStatus{code: exitError, msg: fmt.Sprintf("cannot read %s: %v", name, err)}
+		}
+		if fi.IsDir() {
+			return &exitStatus{code: exitError, msg: fmt.Sprintf("cannot read %s: it is a directory", name)}
+		}
+	}
 	for _, name := range args {
 		if err := readInput(s, name, fn); err != nil {
 			return err
