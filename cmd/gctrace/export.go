@@ -88,7 +88,7 @@ func runExport(s *streams, opts *exportOptions) error {
 		t    tally
 		buf  []byte
 		row  = make([]string, len(exportColumns))
-		live = s.InIsPipe
+		live = s.InIsPipe && readsStdin(opts.Args)
 	)
 	err := eachInput(s, opts.Args, func(r *parser.Reader) error {
 		for r.Scan() {
@@ -141,6 +141,20 @@ func runExport(s *streams, opts *exportOptions) error {
 	}
 	t.summary(s.Err)
 	return t.noTrace()
+}
+
+// readsStdin reports whether the inputs include standard input: only then
+// can records arrive slowly enough that each is worth writing at once.
+func readsStdin(args []string) bool {
+	if len(args) == 0 {
+		return true
+	}
+	for _, a := range args {
+		if a == "-" {
+			return true
+		}
+	}
+	return false
 }
 
 // appendJSONL appends rec as one JSON object and a newline. The encoding
