@@ -409,6 +409,122 @@ func (ss *session) feed(r *parser.Reader) error {
 	return err
 }
 
+// Batches of the pipelined read: enough records per batch that handing
+// one over costs little next to analysing it, few enough batches that
+// the parser stays at most a few batches ahead and memory stays small.
+const (
+	batchRecords = 512
+	batches      = 4
+)
+
+// recordBatch holds records copied out of a parser.Reader, which reuses
+// its records and their bytes on the next Scan. Its slices are reused
+// from one batch to the next, so a steady read allocates nothing.
+type recordBatch struct {
+	recs  []parser.Record // in input order; each points into the slices below
+	gcs   []parser.GC
+	rts   []parser.Runtime
+	txts  []parser.Text
+	errs  []parser.SyntaxError
+	arena []byte // the bytes of Text and Runtime records
+}
+
+// add copies rec into the batch.
+func (b *recordBatch) add(rec parser.Record) {
+	switch rec := rec.(type) {
+	case *parser.GC:
+		b.gcs = append(b.gcs, *rec)
+		b.recs = append(b.recs, &b.gcs[len(b.gcs)-1])
+	case *parser.Text:
+		t := *rec
+		t.Text = b.keep(rec.Text)
+		b.txts = append(b.txts, t)
+		b.recs = append(b.recs, &b.txts[len(b.txts)-1])
+	case *parser.Runtime:
+		t := *rec
+		t.Text = b.keep(rec.Text)
+		b.rts = append(b.rts, t)
+		b.recs = append(b.recs, &b.rts[len(b.rts)-1])
+	case *parser.SyntaxError:
+		b.errs = append(b.errs, *rec)
+		b.recs = append(b.recs, &b.errs[len(b.errs)-1])
+	}
+}
+
+// keep copies p into the arena. When the arena grows, the slices handed
+// out before keep the old array, which stays valid.
+func (b *recordBatch) keep(p []byte) []byte {
+	n := len(b.arena)
+	b.arena = append(b.arena, p...)
+	return b.arena[n:len(b.arena):len(b.arena)]
+}
+
+func (b *recordBatch) reset() {
+	clear(b.recs) // drop the pointers into the old arrays
+	b.recs, b.gcs, b.rts, b.txts, b.errs, b.arena = b.recs[:0], b.gcs[:0], b.rts[:0], b.txts[:0], b.errs[:0], b.arena[:0]
+}
+
+// feedFile is feed for an input that never blocks, a regular file: a
+// goroutine parses while this one analyses, so that the two halves of
+// the work run on two cores. Records reach the session in the same order
+// and are dropped after an interrupt as in feed; only the moment each
+// one is taken differs, which on a file nobody can see.
+func (ss *session) feedFile(r *parser.Reader) error {
+	free := make(chan *recordBatch, batches)
+	full := make(chan *recordBatch, batches)
+	for range batches {
+		free <- &recordBatch{recs: make([]parser.Record, 0, batchRecords), gcs: make([]parser.GC, 0, batchRecords)}
+	}
+	stop := make(chan struct{})
+	go func() {
+		defer close(full)
+		b := <-free
+		for r.Scan() {
+			b.add(r.Record())
+			if len(b.recs) < batchRecords {
+				continue
+			}
+			// Never blocks: full has room for every batch there is.
+			full <- b
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			select {
+			case b = <-free:
+			case <-stop:
+				return
+			}
+		}
+		if len(b.recs) > 0 {
+			full <- b
+		}
+	}()
+	var err error
+	for b := range full {
+		if err == nil {
+			ss.mu.Lock()
+			if ss.closed {
+				err = errClosed
+				close(stop)
+			} else {
+				for _, rec := range b.recs {
+					ss.take(rec)
+				}
+			}
+			ss.mu.Unlock()
+		}
+		b.reset()
+		free <- b
+	}
+	// full is closed: the parsing goroutine is done with r.
+	ss.mu.Lock()
+	ss.t.add(r)
+	ss.mu.Unlock()
+	return err
+}
+
 // take hands one record to the analyzer, the echo and the budgets; ss.mu
 // is held.
 func (ss *session) take(rec parser.Record) {
@@ -430,6 +546,42 @@ func (ss *session) take(rec parser.Record) {
 	}
 }
 
+// inputFeeder returns the reading loop for eachInput over args: feedFile
+// for a regular file, whose reads never block, and feed for anything
+// else (a pipe, a terminal), whose records must reach the session, and
+// the program's lines the echo, the moment each line arrives.
+func (ss *session) inputFeeder(s *streams, args []string) func(r *parser.Reader) error {
+	if len(args) == 0 {
+		args = []string{"-"}
+	}
+	next := 0 // eachInput calls the loop once per input, in order
+	return func(r *parser.Reader) error {
+		name := args[min(next, len(args)-1)]
+		next++
+		if isRegularFile(s, name) {
+			return ss.feedFile(r)
+		}
+		return ss.feed(r)
+	}
+}
+
+// isRegularFile reports whether the input name ("-": standard input) is
+// a regular file.
+func isRegularFile(s *streams, name string) bool {
+	var fi os.FileInfo
+	var err error
+	if name == "-" {
+		f, ok := s.In.(*os.File)
+		if !ok {
+			return false
+		}
+		fi, err = f.Stat()
+	} else {
+		fi, err = os.Stat(name)
+	}
+	return err == nil && fi.Mode().IsRegular()
+}
+
 // interruptGrace is how long an interrupt waits for the input to end by
 // itself: in a terminal Ctrl-C reaches the program writing the trace too,
 // and its last lines are still in the pipe.
@@ -443,7 +595,7 @@ func (ss *session) readAll(s *streams, args []string) (interrupted bool, err err
 	signal.Notify(sig, os.Interrupt)
 	defer signal.Stop(sig)
 	done := make(chan error, 1)
-	go func() { done <- eachInput(s, args, ss.feed) }()
+	go func() { done <- eachInput(s, args, ss.inputFeeder(s, args)) }()
 	select {
 	case err := <-done:
 		return false, err
