@@ -413,7 +413,7 @@ func (ss *session) feed(r *parser.Reader) error {
 // one over costs little next to analysing it, few enough batches that
 // the parser stays at most a few batches ahead and memory stays small.
 const (
-	batchRecords = 512
+	batchRecords = 4096
 	batches      = 4
 )
 
