@@ -475,23 +475,21 @@ func (a *Analyzer) addGC(g *parser.GC) {
 	p.cycles++
 	p.lastLine, p.lastN = g.Line, g.N
 
-	c := cycle{
-		g:           g,
-		t:           int64(g.Start),
-		timed:       p.timed && g.Start >= 0,
-		consecutive: p.prevOK && g.N == p.prevN+1,
-		procs:       max(g.Procs, 1),
-		userForced:  g.Forced && !g.LeakCheck,
-		h0:          g.HeapStart,
-		h1:          g.HeapEnd,
-		h2:          g.HeapLive,
-		goal:        g.HeapGoal,
-		alloc:       -1,
-		gogc:        -1,
+	// Filled field by field rather than from a literal: the literal is
+	// built in a temporary and copied, and reading the copy back stalls
+	// on the narrower stores that wrote it.
+	var c cycle
+	c.g = g
+	c.timed = p.timed && g.Start >= 0
+	c.t = -1
+	if c.timed {
+		c.t = int64(g.Start)
 	}
-	if !c.timed {
-		c.t = -1
-	}
+	c.consecutive = p.prevOK && g.N == p.prevN+1
+	c.procs = max(g.Procs, 1)
+	c.userForced = g.Forced && !g.LeakCheck
+	c.h0, c.h1, c.h2, c.goal = g.HeapStart, g.HeapEnd, g.HeapLive, g.HeapGoal
+	c.alloc, c.gogc = -1, -1
 	if g.CPUPercent >= 0 {
 		p.printedPct = g.CPUPercent
 	}
@@ -673,17 +671,15 @@ func (a *Analyzer) push(p *proc, c *cycle, dt int64) {
 		return
 	}
 	sec := float64(span) * 1e-9
-	w := window{
-		all:        s.all - r.all,
-		forced:     (s.all - s.cycles) - (r.all - r.cycles),
-		firstStart: r.start,
-		firstLine:  r.line,
-		firstN:     r.n,
-		gcRate:     float64(s.cycles-r.cycles) / sec,
-		allocRate:  float64(s.alloc-r.alloc) / sec,
-		liveShare:  -1,
-		minh:       s.minh - r.minh,
-	}
+	// Field by field, as the cycle in addGC, to write w in place.
+	var w window
+	w.all = s.all - r.all
+	w.forced = (s.all - s.cycles) - (r.all - r.cycles)
+	w.firstStart, w.firstLine, w.firstN = r.start, r.line, r.n
+	w.gcRate = float64(s.cycles-r.cycles) / sec
+	w.allocRate = float64(s.alloc-r.alloc) / sec
+	w.liveShare = -1
+	w.minh = s.minh - r.minh
 	if capac := s.capac - r.capac; capac > 0 {
 		w.cpuPct = min(float64(s.cpu-r.cpu)/capac*100, 100)
 	}
