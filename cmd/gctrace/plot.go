@@ -136,34 +136,30 @@ func runPlot(s *streams, opts *plotOptions) error {
 	}
 
 	b := plot.NewBuilder(plot.Options{Columns: 2 * opts.Width, Process: opts.Process})
-	var a *analyze.Analyzer
-	if opts.Findings {
-		a = analyze.New(analyze.DefaultConfig(), nil)
+	// The session parses a file on one core while the analyzer (for the
+	// findings' spans) and the builder take the records on the other.
+	ss := &session{cfg: analyze.DefaultConfig()}
+	if !opts.Findings {
+		ss.cfg.Disable(ruleIDs()...)
 	}
-	var t tally
-	err := eachInput(s, opts.Args, func(r *parser.Reader) error {
-		for r.Scan() {
-			rec := r.Record()
-			if a != nil {
-				a.Add(rec)
-			}
-			switch rec := rec.(type) {
-			case *parser.GC:
-				b.Add(rec)
-			case *parser.Runtime:
-				if rec.Kind == parser.KindForced {
-					b.AddForced(rec.Pos)
-				}
-			case *parser.SyntaxError:
-				t.note(rec)
+	ss.tap = func(rec parser.Record) {
+		switch rec := rec.(type) {
+		case *parser.GC:
+			b.Add(rec)
+		case *parser.Runtime:
+			if rec.Kind == parser.KindForced {
+				b.AddForced(rec.Pos)
 			}
 		}
-		t.add(r)
-		return nil
-	})
-	if err != nil {
+	}
+	ss.start()
+	if err := eachInput(s, opts.Args, ss.inputFeeder(s, opts.Args)); err != nil {
 		return err
 	}
+	ss.mu.Lock()
+	t := ss.t
+	rep := ss.an.Report()
+	ss.mu.Unlock()
 	if t.Errors > 0 {
 		t.summary(s.Err)
 	}
@@ -171,8 +167,8 @@ func runPlot(s *streams, opts *plotOptions) error {
 		return err
 	}
 
-	if a != nil {
-		for _, f := range a.Report().Findings {
+	if opts.Findings {
+		for _, f := range rep.Findings {
 			// Findings about the whole input (process 0) or without times
 			// (before Go 1.5) have no span to shade.
 			if f.Process > 0 && f.Start >= 0 {
