@@ -209,7 +209,7 @@ func (r *Reader) Scan() bool {
 		if r.done {
 			return false
 		}
-		if !r.inLong && !r.pend.active && r.fastLine() {
+		if !r.inLong && !r.pend.active && r.fastLine(&r.out[0].gc) {
 			break
 		}
 		line, final, ok := r.readLine()
@@ -232,14 +232,39 @@ func (r *Reader) Scan() bool {
 	return true
 }
 
+// ScanGC is Scan, except that a GC record is stored in *g, which the
+// caller owns, and Record returns g. It lets a caller that keeps records
+// (a pipeline handing them to another goroutine in batches) have the
+// ordinary GC line decoded straight into its own storage instead of
+// copying each ~400-byte record out of the Reader. Other records are
+// delivered as by Scan, in the Reader's storage, and *g is left with
+// undefined contents then.
+func (r *Reader) ScanGC(g *GC) bool {
+	// Scan's first step when nothing is queued and no line is half read.
+	if r.iout >= r.nout && !r.done && !r.inLong && !r.pend.active && r.fastLine(g) {
+		r.iout, r.rec = 1, g
+		return true
+	}
+	if !r.Scan() {
+		return false
+	}
+	if p, isGC := r.rec.(*GC); isGC {
+		// Decoded off the fast path, or queued behind the program's
+		// text: rare, so a copy is cheap enough.
+		*g = *p
+		r.rec = g
+	}
+	return true
+}
+
 // fastLine decodes an ordinary GC line (see fastGC) where it lies in the
-// buffer. Where fastGC stops, the line must end: it then holds no '\n', so
+// buffer, into g: the first output slot's, or the caller's under ScanGC.
+// Where fastGC stops, the line must end: it then holds no '\n', so
 // readLine would have returned it whole, and decode would have taken it
 // to fastGC too. Anything else is left to readLine and decode.
-func (r *Reader) fastLine() bool {
+func (r *Reader) fastLine(g *GC) bool {
 	b := r.buf[r.rpos:r.wpos]
-	s := &r.out[0]
-	end := fastGC(b, &s.gc)
+	end := fastGC(b, g)
 	if end < 0 || end >= len(b) {
 		return false
 	}
@@ -254,8 +279,10 @@ func (r *Reader) fastLine() bool {
 	r.lineNo++
 	r.stats.Lines++
 	r.nout = 1
-	s.gc.Pos = Pos{File: r.name, Line: r.lineNo, Col: 1}
-	r.acceptGC(s)
+	g.Pos = Pos{File: r.name, Line: r.lineNo, Col: 1}
+	g.Process = r.procs.assign(g)
+	r.out[0].rec = g
+	r.stats.GC++
 	return true
 }
 

@@ -451,6 +451,31 @@ func (b *recordBatch) add(rec parser.Record) {
 	}
 }
 
+// scan reads the next record of r into the batch. A GC record, nearly
+// every record of a trace, is decoded straight into the next free element
+// of gcs (parser.Reader.ScanGC), which spares copying it there. It
+// reports false at the end of r, as Scan does.
+func (b *recordBatch) scan(r *parser.Reader) bool {
+	n := len(b.gcs)
+	if n < cap(b.gcs) {
+		b.gcs = b.gcs[:n+1]
+	} else {
+		b.gcs = append(b.gcs, parser.GC{})
+	}
+	g := &b.gcs[n]
+	if !r.ScanGC(g) {
+		b.gcs = b.gcs[:n]
+		return false
+	}
+	if _, ok := r.Record().(*parser.GC); ok { // it is g
+		b.recs = append(b.recs, g)
+		return true
+	}
+	b.gcs = b.gcs[:n]
+	b.add(r.Record())
+	return true
+}
+
 // keep copies p into the arena. When the arena grows, the slices handed
 // out before keep the old array, which stays valid.
 func (b *recordBatch) keep(p []byte) []byte {
@@ -479,8 +504,7 @@ func (ss *session) feedFile(r *parser.Reader) error {
 	go func() {
 		defer close(full)
 		b := <-free
-		for r.Scan() {
-			b.add(r.Record())
+		for b.scan(r) {
 			if len(b.recs) < batchRecords {
 				continue
 			}

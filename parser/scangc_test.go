@@ -1,0 +1,91 @@
+package parser
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+)
+
+// checkScanGC reads data with Scan and with ScanGC into a few reused,
+// dirty slots, and wants the same records, stats and error from both.
+func checkScanGC(t *testing.T, data []byte) {
+	t.Helper()
+	want := NewReader(bytes.NewReader(data), "in")
+	want.MaxLine = 4096
+	got := NewReader(bytes.NewReader(data), "in")
+	got.MaxLine = 4096
+	// Slots that held a pre-1.5 record before, as a reused batch's do.
+	var slots [3]GC
+	for i := range slots {
+		slots[i].Old.Heap0, slots[i].Old.Yields[2], slots[i].N = 7, 9, 99
+	}
+	for n := 0; ; n++ {
+		g := &slots[n%len(slots)]
+		ok1, ok2 := want.Scan(), got.ScanGC(g)
+		if ok1 != ok2 {
+			t.Fatalf("record %d: Scan %v, ScanGC %v", n, ok1, ok2)
+		}
+		if !ok1 {
+			break
+		}
+		r1, r2 := want.Record(), got.Record()
+		if gc, isGC := r2.(*GC); isGC && gc != g {
+			t.Fatalf("record %d: ScanGC left the GC record in the Reader", n)
+		}
+		if !reflect.DeepEqual(r1, r2) {
+			t.Fatalf("record %d:\nScan   %#v\nScanGC %#v", n, r1, r2)
+		}
+	}
+	if want.Stats() != got.Stats() || want.Err() != got.Err() {
+		t.Fatalf("Scan ends with %+v, %v; ScanGC with %+v, %v", want.Stats(), want.Err(), got.Stats(), got.Err())
+	}
+}
+
+func TestScanGC(t *testing.T) {
+	checkScanGC(t, benchTrace(100))
+	checkScanGC(t, []byte("gc 6app: tick\n @0.006s 8%: 0.005+0.44+0.001 ms clock, 0.010+0.050/0/0+0.002 ms cpu, 2->3->1 MB, 4 MB goal, 2 P\n"+
+		"gc14(2): 1+1+0 ms 10 -> 5 MB 58439 -> 8912 (573381-564469) objects 184 handoff\n"+
+		"gc 7 @0.007s 8%: 0.005+0.44+0.001 ms clock, 0.010+0.050/0/0+0.002 ms cpu, 2->3->1 MB, 4 MB goal, 2 P\n"))
+	files, _ := filepath.Glob("../testdata/*/*.log")
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Run(filepath.Base(file), func(t *testing.T) { checkScanGC(t, data) })
+	}
+}
+
+func FuzzScanGC(f *testing.F) {
+	f.Add([]byte("gc 1 @0.000s 34%: 0.41+0.14+0.007 ms clock, 0.82+0.056/0.095/0+0.014 ms cpu, 4->4->3 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P\n"))
+	f.Add([]byte("gc 6app: tick\n @0.006s 8%: 0.005+0.44+0.001 ms clock, 0.010+0.050/0/0+0.002 ms cpu, 2->3->1 MB, 4 MB goal, 2 P\n"))
+	f.Add([]byte("gc14(2): 1+1+0 ms 10 -> 5 MB 58439 -> 8912 (573381-564469) objects 184 handoff\n"))
+	f.Fuzz(func(t *testing.T, data []byte) { checkScanGC(t, data) })
+}
+
+// BenchmarkReaderFileScanGC is BenchmarkReaderFile through ScanGC, into
+// storage that rotates as a pipeline's batches do.
+func BenchmarkReaderFileScanGC(b *testing.B) {
+	name := os.Getenv("GCTRACE_BENCH_FILE")
+	if name == "" {
+		b.Skip("set GCTRACE_BENCH_FILE to a trace")
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	lines := bytes.Count(data, []byte("\n"))
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	slots := make([]GC, 4096)
+	rd := bytes.NewReader(data)
+	for i := 0; i < b.N; i++ {
+		rd.Reset(data)
+		r := NewReader(rd, name)
+		for n := 0; r.ScanGC(&slots[n%len(slots)]); n++ {
+		}
+	}
+	b.ReportMetric(float64(lines)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+}
