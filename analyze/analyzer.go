@@ -3,6 +3,7 @@ package analyze
 import (
 	"math"
 	"time"
+	"unsafe"
 
 	"github.com/gctrace/gctrace/parser"
 )
@@ -73,20 +74,15 @@ type fitSums struct {
 	n0, n1              int     // cycle numbers of the first and last point
 }
 
-func (f *fitSums) add(t, y, step float64, line, n int) {
-	if f.n == 0 {
-		f.t0, f.y0, f.line0, f.n0 = t, y, line, n
-	}
+// addSums adds a point to the sums alone: enough for line, which is all
+// the whole-process fit is read for.
+func (f *fitSums) addSums(t, y float64) {
 	f.n++
 	f.t += t
 	f.y += y
 	f.tt += t * t
 	f.ty += t * y
 	f.yy += y * y
-	f.t1, f.y1, f.line1, f.n1 = t, y, line, n
-	if step > f.maxStep {
-		f.maxStep = step
-	}
 }
 
 func (f *fitSums) merge(g *fitSums) {
@@ -168,18 +164,17 @@ type proc struct {
 	prevN     int
 	prevLive  int64
 	prevProcs int
-	prevLine  int
-	prevStart int64
 	gogcMax   float64 // largest effective GOGC read from a live heap of 16 MiB or more
 
 	interval, pause, mark, gogc hist
 
-	cpu, assist, bg int64   // totals over the timed span (second cycle on)
-	capac           float64 // Σ Δt × P over the same span
-	allocated       int64
-	allocCycles     int64
-	maxWindowCPU    float64
-	printedPct      int
+	// The totals of GC CPU, assist, background and capacity over the timed
+	// span (second cycle on) are cum's: the window adds exactly those
+	// cycles.
+	allocated    int64
+	allocCycles  int64
+	maxWindowCPU float64
+	printedPct   int
 
 	liveMin, liveMax, peak int64
 	goalMin, goalMax       int64
@@ -198,6 +193,7 @@ type proc struct {
 	ring       [ringSize]slot
 	head, tail int64 // absolute slot numbers; head is the next to write
 	cum        slot  // the running sums the next slot starts from
+	snapStart  int64 // start of the newest slot, kept out of the ring
 
 	gcFreq, churn, cpuWarn, cpuErr, assistS, thrash sustain
 
@@ -271,6 +267,13 @@ func (a *Analyzer) init() {
 	}
 	a.window, a.minSpan, a.step = int64(w), int64(min(w, minWindowSpan)), int64(w/64)
 	a.overFactor = 1 + a.cfg.HeapOvershootMinExcess/100
+	a.longOn = a.on[ruleLongPause] && a.cfg.LongPauseWarning > 0
+	a.dblFactor = a.cfg.HeapDoublingMinFactor
+	if a.dblFactor <= 0 {
+		a.dblFactor = 2
+	}
+	a.dblMinHeap = max(a.cfg.HeapDoublingMinHeap, 1)
+	a.dblWithin = max(a.cfg.HeapDoublingWithin, 1)
 }
 
 // Add takes the next record of the input: *parser.GC records are
@@ -314,6 +317,12 @@ func (a *Analyzer) addForced(r *parser.Runtime) {
 	default:
 		p.pendingForced++
 	}
+}
+
+// sameString is a == b, settled without comparing bytes when both share
+// their data, as names copied from one string do.
+func sameString(a, b string) bool {
+	return len(a) == len(b) && (unsafe.StringData(a) == unsafe.StringData(b) || a == b)
 }
 
 // lookup returns the state of a process, creating it if asked.
@@ -462,7 +471,16 @@ type cycle struct {
 
 // addGC folds one cycle into its process.
 func (a *Analyzer) addGC(g *parser.GC) {
-	p := a.lookup(g.File, g.Process, true)
+	// Records mostly continue the process of the one before, and the
+	// parser hands the same file name string along: checked here, that
+	// costs neither a call nor a string comparison.
+	p := a.st.last
+	if p != nil && p.key.process == g.Process && sameString(p.key.file, g.File) {
+		a.st.tick++
+		p.lastUsed = a.st.tick
+	} else {
+		p = a.lookup(g.File, g.Process, true)
+	}
 	if p.cycles == 0 {
 		p.format = g.Format
 		p.firstLine, p.firstN = g.Line, g.N
@@ -493,14 +511,26 @@ func (a *Analyzer) addGC(g *parser.GC) {
 	if g.CPUPercent >= 0 {
 		p.printedPct = g.CPUPercent
 	}
+	// The usual shape (three clock and five CPU phases of the concurrent
+	// collector) is summed directly: the same integer sums as the
+	// parser's methods, without their loops.
+	conc := g.Format.Concurrent()
+	if conc && g.NClock == 3 {
+		c.pause, c.mark = int64(g.Clock[0]+g.Clock[2]), int64(g.Clock[1])
+	} else {
+		c.pause, c.mark = int64(g.Pause()), int64(g.Mark())
+	}
 	// Before Go 1.9 a forced cycle stopped the world throughout, and its
 	// assist and background CPU repeat the previous cycle's; its pause is
 	// what runtime.GC asked for.
-	c.stwForced = g.Forced && g.Format.Concurrent() && g.Format <= parser.FormatGo16 && g.Mark() == 0
-	c.pause, c.mark = int64(g.Pause()), int64(g.Mark())
-	if c.stwForced {
+	c.stwForced = g.Forced && conc && g.Format <= parser.FormatGo16 && c.mark == 0
+	switch {
+	case c.stwForced:
 		c.cpu = int64(g.CPU[0] + g.CPU[max(g.NCPU-1, 0)])
-	} else {
+	case g.NCPU == 5:
+		c.cpu = int64(g.CPU[0] + g.CPU[1] + g.CPU[2] + g.CPU[4])
+		c.assist, c.bg = int64(g.CPU[1]), int64(g.CPU[2])
+	default:
 		c.cpu, c.assist, c.bg = int64(g.CPUTime()), int64(g.Assist()), int64(g.Background())
 	}
 	c.live = c.h2
@@ -517,33 +547,17 @@ func (a *Analyzer) addGC(g *parser.GC) {
 		c.gogc = float64(c.goal-p.prevLive) / base * 100
 	}
 
-	a.counts(p, &c)
-	a.cycleRules(p, &c)
-	if c.timed {
-		a.timedFigures(p, &c)
-	}
-
-	p.prevOK = true
-	p.prevN = g.N
-	p.prevLive = c.live
-	if c.h2 < 0 {
-		p.prevLive = -1
-	}
-	p.prevProcs = g.Procs
-	p.prevLine = g.Line
-	p.prevStart = c.t
-}
-
-// counts updates the summary figures that need no time.
-func (a *Analyzer) counts(p *proc, c *cycle) {
-	g := c.g
+	// The summary figures, the rules and the timed figures follow in the
+	// order findings may see them. The figures are updated in this body
+	// rather than in helpers: a call spills every live register, and
+	// there would be a dozen calls per record.
 	if p.cycles > 1 && g.Procs != p.prevProcs {
 		p.procsChanges++
 	}
 	p.procsMin = min(p.procsMin, g.Procs)
 	p.procsMax = max(p.procsMax, g.Procs)
 	p.pause.addNS(c.pause)
-	if g.Format.Concurrent() {
+	if conc {
 		p.mark.addNS(c.mark)
 	}
 	if c.pause == 0 {
@@ -579,32 +593,84 @@ func (a *Analyzer) counts(p *proc, c *cycle) {
 			p.gogcMax = c.gogc
 		}
 	}
-}
 
-// timedFigures updates rates, the live-heap fit and the window.
-func (a *Analyzer) timedFigures(p *proc, c *cycle) {
-	var dt int64
-	if p.cycles > 1 {
-		dt = max(c.t-p.lastStart, 0)
-		if c.consecutive {
-			p.interval.addNS(dt)
+	a.cycleRules(p, &c)
+
+	if c.timed {
+		var dt int64
+		if p.cycles > 1 {
+			dt = max(c.t-p.lastStart, 0)
+			if c.consecutive {
+				p.interval.addNS(dt)
+			}
+			// The process's totals of CPU and capacity are the window's
+			// running sums: the window adds exactly these cycles (all
+			// but the first), so they are added once, here.
+			s := &p.cum
+			s.cpu += c.cpu
+			s.assist += c.assist
+			s.bg += c.bg
+			s.capac += float64(dt) * float64(c.procs)
 		}
-		p.cpu += c.cpu
-		p.assist += c.assist
-		p.bg += c.bg
-		p.capac += float64(dt) * float64(c.procs)
-	}
-	p.lastStart = c.t
-	if c.live >= 0 {
-		var step float64
-		if p.prevOK && p.prevLive >= 0 {
-			step = float64(c.live-p.prevLive) / mibF
+		p.lastStart = c.t
+		if c.live >= 0 {
+			var step float64
+			if p.prevOK && p.prevLive >= 0 {
+				step = float64(c.live-p.prevLive) / mibF
+			}
+			ts, y := float64(c.t)*1e-9, float64(c.live)/mibF
+			p.fit.addSums(ts, y)
+			// The filling block is read only once it is full, so its
+			// last point is written then rather than at every point.
+			if p.nblk == 0 {
+				p.nblk = 1
+			}
+			b := &p.blk[p.nblk-1]
+			if b.n == 0 {
+				b.t0, b.y0, b.line0, b.n0 = ts, y, g.Line, g.N
+			}
+			b.addSums(ts, y)
+			if step > b.maxStep {
+				b.maxStep = step
+			}
+			p.blkCycles++
+			if p.blkCycles >= p.blkSize {
+				b.t1, b.y1, b.line1, b.n1 = ts, y, g.Line, g.N
+				a.closeBlock(p)
+			}
 		}
-		ts, y := float64(c.t)*1e-9, float64(c.live)/mibF
-		p.fit.add(ts, y, step, c.g.Line, c.g.N)
-		a.addBlock(p, ts, y, step, c.g.Line, c.g.N)
+		// The window's running sums; at most every window/64 of process
+		// time a snapshot is taken into the ring and the windowed rules
+		// judged. Between snapshots a cycle only costs these additions,
+		// whatever the GC rate.
+		s := &p.cum
+		s.start, s.line, s.n = c.t, g.Line, g.N
+		s.all++
+		if !c.userForced {
+			s.cycles++
+		}
+		if p.head > 0 && c.alloc > 0 {
+			s.alloc += c.alloc
+		}
+		if c.h2 >= 0 && c.h0 > 0 && !c.userForced {
+			s.h0 += c.h0
+			s.h2 += c.h2
+		}
+		if c.goal >= 0 && c.goal <= a.cfg.MinHeapThrashMaxGoal {
+			s.minh++
+		}
+		if p.head == 0 || c.t-p.snapStart >= a.step {
+			a.snapshot(p, &c)
+		}
 	}
-	a.push(p, c, dt)
+
+	p.prevOK = true
+	p.prevN = g.N
+	p.prevLive = c.live
+	if c.h2 < 0 {
+		p.prevLive = -1
+	}
+	p.prevProcs = g.Procs
 }
 
 // coarse reports whether every clock phase is a whole number of
@@ -622,37 +688,12 @@ func coarse(g *parser.GC) bool {
 	return true
 }
 
-// push adds a cycle to the running sums and, at most every window/64 of
-// process time, takes a snapshot into the ring and judges the windowed
-// rules. Between snapshots a cycle only costs a few additions, whatever
-// the GC rate; a window is the newest snapshot minus the oldest one that
-// still lies a whole window back.
-func (a *Analyzer) push(p *proc, c *cycle, dt int64) {
+// snapshot writes the running sums into the ring and judges the windowed
+// rules over the window that ends with them. A window is the newest
+// snapshot minus the oldest one that still lies a whole window back.
+func (a *Analyzer) snapshot(p *proc, c *cycle) {
 	s := &p.cum
-	s.start, s.line, s.n = c.t, c.g.Line, c.g.N
-	s.all++
-	if !c.userForced {
-		s.cycles++
-	}
-	if p.head > 0 {
-		s.cpu += c.cpu
-		s.assist += c.assist
-		s.bg += c.bg
-		s.capac += float64(dt) * float64(c.procs)
-		if c.alloc > 0 {
-			s.alloc += c.alloc
-		}
-	}
-	if c.h2 >= 0 && c.h0 > 0 && !c.userForced {
-		s.h0 += c.h0
-		s.h2 += c.h2
-	}
-	if c.goal >= 0 && c.goal <= a.cfg.MinHeapThrashMaxGoal {
-		s.minh++
-	}
-	if p.head > 0 && c.t-p.ring[(p.head-1)&(ringSize-1)].start < a.step {
-		return
-	}
+	p.snapStart = s.start
 	h := p.head
 	p.ring[h&(ringSize-1)] = *s
 	p.head++

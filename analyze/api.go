@@ -173,6 +173,10 @@ type Analyzer struct {
 	minSpan    int64 // ns
 	step       int64 // ns between window snapshots
 	overFactor float64
+	longOn     bool    // long-pause is on with a warning level
+	dblFactor  float64 // heap-doubling's factor, 2 when not set
+	dblMinHeap int64   // heap-doubling's smallest goal, at least 1
+	dblWithin  int     // cycles a doubling may take, at least 1
 }
 
 // New returns an Analyzer with the given configuration. onFinding, if not

@@ -139,16 +139,16 @@ func (a *Analyzer) processReport(p *proc) ProcessReport {
 			r.GCPerSecond = round3(float64(p.cycles-1) / span)
 			r.AllocRateMiBPerS = round3(float64(p.allocated) / mibF / span)
 		}
-		if p.capac > 0 {
-			r.GCCPUPercent = round3(float64(p.cpu) / p.capac * 100)
+		if p.cum.capac > 0 {
+			r.GCCPUPercent = round3(float64(p.cum.cpu) / p.cum.capac * 100)
 		}
 		r.GCCPUPercentMaxWindow = round3(p.maxWindowCPU)
 		slope, _, r2 := p.fit.line()
 		r.HeapLiveSlopeMiBPerS = round3(slope)
 		r.HeapLiveFitR2 = round3(r2)
 	}
-	if p.assist+p.bg > 0 {
-		r.AssistPercent = round3(float64(p.assist) / float64(p.assist+p.bg) * 100)
+	if as, bg := p.cum.assist, p.cum.bg; as+bg > 0 {
+		r.AssistPercent = round3(float64(as) / float64(as+bg) * 100)
 	}
 	r.AllocatedMiB = finite(float64(p.allocated) / mibF)
 	if p.allocCycles > 0 {

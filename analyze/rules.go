@@ -215,7 +215,18 @@ func (a *Analyzer) render(p *proc, rep *ProcessReport, f *finding) Finding {
 // sustained judges a windowed condition that must hold for need before it
 // is a finding.
 func (a *Analyzer) sustained(p *proc, s *sustain, rule int, sev Severity, cond bool, value float64, need time.Duration, w *window, t int64) *finding {
-	held := s.update(cond, w, t)
+	// Small enough to inline: at most judging points the condition is
+	// false, and that needs no call.
+	if !cond {
+		s.on = false
+		return nil
+	}
+	return a.held(p, s, rule, sev, value, need, w, t)
+}
+
+// held is sustained where the condition holds.
+func (a *Analyzer) held(p *proc, s *sustain, rule int, sev Severity, value float64, need time.Duration, w *window, t int64) *finding {
+	held := s.update(true, w, t)
 	if held < 0 {
 		return nil
 	}
@@ -282,6 +293,8 @@ func (a *Analyzer) windowRules(p *proc, c *cycle, w *window) {
 }
 
 // cycleRules judges the rules that look at single cycles or runs of them.
+// The common outcome, nothing to report, is reached without a call; the
+// thresholds come precomputed from init.
 func (a *Analyzer) cycleRules(p *proc, c *cycle) {
 	cfg := &a.cfg
 	g, t := c.g, c.t
@@ -292,15 +305,7 @@ func (a *Analyzer) cycleRules(p *proc, c *cycle) {
 	}
 
 	if c.userForced {
-		p.forced++
-		if p.forced == 1 {
-			p.forcedLine, p.forcedN, p.forcedStart = g.Line, g.N, t
-		}
-		if a.on[ruleForcedGC] && p.forced >= int64(max(cfg.ForcedGCMinCycles, 1)) &&
-			float64(p.forced)*100 >= cfg.ForcedGCMinShare*float64(p.cycles) {
-			f := a.finding(p, ruleForcedGC, Warning, p.forcedLine, p.forcedN, p.forcedStart)
-			a.extend(p, f, g.Line, g.N, t)
-		}
+		a.forcedCycle(p, c)
 	} else if p.pendingForced > 0 {
 		// The cycle the periodic GC helper started: "GC forced" comes
 		// first, and the cycle is not marked (forced) from Go 1.9 on.
@@ -309,48 +314,120 @@ func (a *Analyzer) cycleRules(p *proc, c *cycle) {
 		a.periodicFinding(p, g.Line, g.N, t)
 	}
 
-	pause := time.Duration(c.pause)
-	if !c.stwForced && pause > p.maxPause {
-		p.maxPause, p.maxPauseN = pause, g.N
-	}
-	if !c.stwForced && a.on[ruleLongPause] && cfg.LongPauseWarning > 0 && pause >= cfg.LongPauseWarning {
-		p.longPauses++
-		if p.longPauses == 1 {
-			p.longLine, p.longN, p.longStart = g.Line, g.N, t
+	if !c.stwForced {
+		pause := time.Duration(c.pause)
+		if pause > p.maxPause {
+			p.maxPause, p.maxPauseN = pause, g.N
 		}
-		sev := Warning
-		if cfg.LongPauseError > 0 && pause >= cfg.LongPauseError {
-			sev = Error
+		if a.longOn && pause >= cfg.LongPauseWarning {
+			a.longPause(p, c)
 		}
-		if sev == Error || p.longPauses >= int64(max(cfg.LongPauseMinCycles, 1)) || p.findings[ruleLongPause] != nil {
-			f := a.finding(p, ruleLongPause, sev, p.longLine, p.longN, p.longStart)
-			a.extend(p, f, g.Line, g.N, t)
-		}
-	}
-
-	if c.goal >= cfg.HeapOvershootMinHeap && c.goal > 0 && !c.stwForced {
-		p.goalCycles++
-		if float64(c.h1) > float64(c.goal)*a.overFactor {
-			p.overshootBig++
-			if p.overshootBig == 1 {
-				p.overLine, p.overN, p.overStart = g.Line, g.N, t
-			}
-			if a.on[ruleHeapOvershoot] && p.overshootBig >= int64(max(cfg.HeapOvershootMinCycles, 1)) &&
-				float64(p.overshootBig)*100 >= cfg.HeapOvershootMinShare*float64(p.goalCycles) {
-				f := a.finding(p, ruleHeapOvershoot, Warning, p.overLine, p.overN, p.overStart)
-				a.extend(p, f, g.Line, g.N, t)
+		if c.goal >= cfg.HeapOvershootMinHeap && c.goal > 0 {
+			p.goalCycles++
+			if float64(c.h1) > float64(c.goal)*a.overFactor {
+				a.overshootCycle(p, c)
 			}
 		}
 	}
 
 	if a.on[ruleHeapDoubling] {
-		a.heapDoubling(p, c)
+		// heap-doubling: runs of doublings of the goal (or, without a
+		// goal, the live heap), each measured from the goal the previous
+		// one reached and taking at most HeapDoublingWithin cycles. Only
+		// goals of at least HeapDoublingMinHeap count, so that start-up
+		// from the 4 MiB minimum does not.
+		v := c.goal
+		if v < 0 {
+			v = c.live
+		}
+		switch {
+		case !c.consecutive || v < 0 || p.dblBase == 0 || v < p.dblBase:
+			a.restartDoubling(p, c, v)
+		case float64(v) < a.dblFactor*float64(p.dblBase):
+			p.dblSince++
+			if p.dblSince >= a.dblWithin {
+				a.restartDoubling(p, c, v)
+			}
+		default:
+			p.dblSince++
+			a.doubled(p, c, v)
+		}
 	}
 	if a.on[ruleMemoryLimit] {
-		a.memoryLimit(p, c)
+		// memory-limit-pressure compares each goal with the one GOGC
+		// alone would set from the previous live heap. GOGC is read back
+		// from the cycles the limit did not bind: the largest effective
+		// GOGC seen from a live heap of 16 MiB or more (where truncation
+		// costs at most 6%), or 100 when there is none yet.
+		if g.Format < parser.FormatGo118 || c.goal < 0 || !c.consecutive || p.prevLive < 0 || g.Forced {
+			p.limitRun = 0
+		} else {
+			est := p.gogcMax
+			if est <= 0 {
+				est = 100
+			}
+			base := float64(p.prevLive + max(g.Stacks, 0) + max(g.Globals, 0))
+			implied := float64(p.prevLive) + base*est*0.01
+			if implied < float64(cfg.MemoryLimitMinHeap) || float64(c.goal)*100 >= cfg.MemoryLimitMaxGoalShare*implied {
+				p.limitRun = 0
+			} else {
+				a.limitBinds(p, c, est, implied)
+			}
+		}
 	}
-	if a.on[ruleLowResolution] && p.cycles >= 8 && p.findings[ruleLowResolution] == nil && a.atFloor(p) {
+	if a.on[ruleLowResolution] && p.cycles >= 8 && p.findings[ruleLowResolution] == nil &&
+		p.coarseClock|p.floorHeap|p.floorPause != 0 && a.atFloor(p) {
 		f := a.finding(p, ruleLowResolution, Info, p.firstLine, p.firstN, p.firstStart)
+		a.extend(p, f, g.Line, g.N, t)
+	}
+}
+
+// forcedCycle counts a user-forced cycle and judges forced-gc.
+func (a *Analyzer) forcedCycle(p *proc, c *cycle) {
+	cfg := &a.cfg
+	g, t := c.g, c.t
+	p.forced++
+	if p.forced == 1 {
+		p.forcedLine, p.forcedN, p.forcedStart = g.Line, g.N, t
+	}
+	if a.on[ruleForcedGC] && p.forced >= int64(max(cfg.ForcedGCMinCycles, 1)) &&
+		float64(p.forced)*100 >= cfg.ForcedGCMinShare*float64(p.cycles) {
+		f := a.finding(p, ruleForcedGC, Warning, p.forcedLine, p.forcedN, p.forcedStart)
+		a.extend(p, f, g.Line, g.N, t)
+	}
+}
+
+// longPause counts a pause at or above the warning level.
+func (a *Analyzer) longPause(p *proc, c *cycle) {
+	cfg := &a.cfg
+	g, t := c.g, c.t
+	pause := time.Duration(c.pause)
+	p.longPauses++
+	if p.longPauses == 1 {
+		p.longLine, p.longN, p.longStart = g.Line, g.N, t
+	}
+	sev := Warning
+	if cfg.LongPauseError > 0 && pause >= cfg.LongPauseError {
+		sev = Error
+	}
+	if sev == Error || p.longPauses >= int64(max(cfg.LongPauseMinCycles, 1)) || p.findings[ruleLongPause] != nil {
+		f := a.finding(p, ruleLongPause, sev, p.longLine, p.longN, p.longStart)
+		a.extend(p, f, g.Line, g.N, t)
+	}
+}
+
+// overshootCycle counts a cycle whose heap exceeded the goal by more than
+// the excess and judges heap-overshoot.
+func (a *Analyzer) overshootCycle(p *proc, c *cycle) {
+	cfg := &a.cfg
+	g, t := c.g, c.t
+	p.overshootBig++
+	if p.overshootBig == 1 {
+		p.overLine, p.overN, p.overStart = g.Line, g.N, t
+	}
+	if a.on[ruleHeapOvershoot] && p.overshootBig >= int64(max(cfg.HeapOvershootMinCycles, 1)) &&
+		float64(p.overshootBig)*100 >= cfg.HeapOvershootMinShare*float64(p.goalCycles) {
+		f := a.finding(p, ruleHeapOvershoot, Warning, p.overLine, p.overN, p.overStart)
 		a.extend(p, f, g.Line, g.N, t)
 	}
 }
@@ -362,45 +439,24 @@ func (a *Analyzer) periodicFinding(p *proc, line, n int, t int64) {
 	}
 }
 
-// heapDoubling follows runs of doublings of the goal (or, without a goal,
-// the live heap): each doubling measured from the goal the previous one
-// reached and taking at most HeapDoublingWithin cycles. Only goals of at
-// least HeapDoublingMinHeap count, so that start-up from the 4 MiB minimum
-// does not.
-func (a *Analyzer) heapDoubling(p *proc, c *cycle) {
-	cfg := &a.cfg
-	v := c.goal
-	if v < 0 {
-		v = c.live
+// restartDoubling ends any run of doublings; the next is measured from
+// v, if it is large enough to count.
+func (a *Analyzer) restartDoubling(p *proc, c *cycle, v int64) {
+	p.doubling, p.dblSince, p.dblBase = 0, 0, 0
+	if v >= a.dblMinHeap {
+		p.dblBase = v
+		p.dblLine, p.dblN, p.dblStart = c.g.Line, c.g.N, c.t
 	}
-	factor := cfg.HeapDoublingMinFactor
-	if factor <= 0 {
-		factor = 2
-	}
-	restart := func() {
-		p.doubling, p.dblSince, p.dblBase = 0, 0, 0
-		if v >= max(cfg.HeapDoublingMinHeap, 1) {
-			p.dblBase = v
-			p.dblLine, p.dblN, p.dblStart = c.g.Line, c.g.N, c.t
-		}
-	}
-	if !c.consecutive || v < 0 || p.dblBase == 0 || v < p.dblBase {
-		restart()
-		return
-	}
-	p.dblSince++
-	if float64(v) < factor*float64(p.dblBase) {
-		if p.dblSince >= max(cfg.HeapDoublingWithin, 1) {
-			restart()
-		}
-		return
-	}
+}
+
+// doubled extends the run of doublings with v, which reached the factor.
+func (a *Analyzer) doubled(p *proc, c *cycle, v int64) {
 	if p.doubling == 0 {
 		p.dblFrom = p.dblBase
 	}
 	p.doubling++
 	p.dblBase, p.dblSince = v, 0
-	if p.doubling < max(cfg.HeapDoublingCycles, 1) {
+	if p.doubling < max(a.cfg.HeapDoublingCycles, 1) {
 		return
 	}
 	f := a.finding(p, ruleHeapDoubling, Warning, p.dblLine, p.dblN, p.dblStart)
@@ -417,27 +473,11 @@ func (a *Analyzer) heapDoubling(p *proc, c *cycle) {
 	a.extend(p, f, c.g.Line, c.g.N, c.t)
 }
 
-// memoryLimit compares each goal with the one GOGC alone would set from
-// the previous live heap. GOGC is read back from the cycles the limit did
-// not bind: the largest effective GOGC seen from a live heap of 16 MiB or
-// more (where truncation costs at most 6%), or 100 when there is none yet.
-func (a *Analyzer) memoryLimit(p *proc, c *cycle) {
+// limitBinds extends the run of cycles whose goal sits well below the
+// GOGC-implied one and judges memory-limit-pressure.
+func (a *Analyzer) limitBinds(p *proc, c *cycle, est, implied float64) {
 	cfg := &a.cfg
 	g := c.g
-	if g.Format < parser.FormatGo118 || c.goal < 0 || !c.consecutive || p.prevLive < 0 || g.Forced {
-		p.limitRun = 0
-		return
-	}
-	est := p.gogcMax
-	if est <= 0 {
-		est = 100
-	}
-	base := float64(p.prevLive + max(g.Stacks, 0) + max(g.Globals, 0))
-	implied := float64(p.prevLive) + base*est*0.01
-	if implied < float64(cfg.MemoryLimitMinHeap) || float64(c.goal)*100 >= cfg.MemoryLimitMaxGoalShare*implied {
-		p.limitRun = 0
-		return
-	}
 	if p.limitRun == 0 {
 		p.limitLine, p.limitN, p.limitStart = g.Line, g.N, c.t
 	}
@@ -457,18 +497,11 @@ func (a *Analyzer) memoryLimit(p *proc, c *cycle) {
 	a.extend(p, f, g.Line, g.N, c.t)
 }
 
-// addBlock feeds the live-heap fit's blocks and judges live-heap-growth
-// each time a block fills. Blocks double in size when all are full, so
-// the fit over any suffix of blocks is available in constant memory.
-func (a *Analyzer) addBlock(p *proc, ts, y, step float64, line, n int) {
-	if p.nblk == 0 {
-		p.nblk = 1
-	}
-	p.blk[p.nblk-1].add(ts, y, step, line, n)
-	p.blkCycles++
-	if p.blkCycles < p.blkSize {
-		return
-	}
+// closeBlock judges live-heap-growth when a block of the live-heap fit
+// has filled (addGC adds the points), and starts the next block. Blocks
+// double in size when all are full, so the fit over any suffix of blocks
+// is available in constant memory.
+func (a *Analyzer) closeBlock(p *proc) {
 	a.liveGrowth(p)
 	if p.nblk == blocks {
 		for i := 0; i < blocks/2; i++ {
