@@ -180,9 +180,8 @@ type proc struct {
 	goalMin, goalMax       int64
 	hasLive, hasGoal       bool
 	fit                    fitSums // t in s, live heap in MiB
-	blk                    [blocks]fitSums
-	nblk                   int   // blocks in use; the last one is filling
-	blkCycles, blkSize     int64 // cycles in the filling block, cycles per block
+	nblk                   int     // blocks in use (blk); the last one is filling
+	blkCycles, blkSize     int64   // cycles in the filling block, cycles per block
 
 	overshoot, goalCycles, overshootBig int64
 	forced, periodic                    int64
@@ -190,8 +189,7 @@ type proc struct {
 	procsMin, procsMax, procsChanges    int
 	floorHeap, floorPause, coarseClock  int64
 
-	ring       [ringSize]slot
-	head, tail int64 // absolute slot numbers; head is the next to write
+	head, tail int64 // absolute slot numbers in ring; head is the next to write
 	cum        slot  // the running sums the next slot starts from
 	snapStart  int64 // start of the newest slot, kept out of the ring
 
@@ -217,6 +215,12 @@ type proc struct {
 	maxPauseN           int
 
 	findings [numRules]*finding
+
+	// The arrays come last, so that the scalars every record reads and
+	// writes share a few cache lines rather than lying on both sides of
+	// 30 KiB.
+	blk  [blocks]fitSums
+	ring [ringSize]slot
 }
 
 // finding is a Finding while it is being built: the numbers behind its
@@ -467,6 +471,10 @@ type cycle struct {
 	h0, h1, h2, goal, live       int64 // bytes; live is H2, or H1 where H2 is absent
 	alloc                        int64 // bytes allocated since the previous cycle, -1 if unknown
 	gogc                         float64
+	// base is the previous live heap plus stacks and globals, what GOGC
+	// is a percentage of; 0 unless consecutive, Go 1.18+ and a live heap
+	// known.
+	base float64
 }
 
 // addGC folds one cycle into its process.
@@ -542,9 +550,11 @@ func (a *Analyzer) addGC(g *parser.GC) {
 	}
 	// Effective GOGC: only where the goal is set by GOGC alone can it be
 	// read back, so not at the 4 MiB minimum heap nor for forced cycles.
-	if c.consecutive && g.Format >= parser.FormatGo118 && c.goal > 4<<20 && p.prevLive >= 4<<20 && !c.stwForced {
-		base := float64(p.prevLive + max(g.Stacks, 0) + max(g.Globals, 0))
-		c.gogc = float64(c.goal-p.prevLive) / base * 100
+	if c.consecutive && g.Format >= parser.FormatGo118 && p.prevLive >= 0 {
+		c.base = float64(p.prevLive + max(g.Stacks, 0) + max(g.Globals, 0))
+		if c.goal > 4<<20 && p.prevLive >= 4<<20 && !c.stwForced {
+			c.gogc = float64(c.goal-p.prevLive) / c.base * 100
+		}
 	}
 
 	// The summary figures, the rules and the timed figures follow in the

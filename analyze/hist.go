@@ -21,18 +21,20 @@ type hist struct {
 	zero           uint64
 	n              uint64
 	sum            float64
-	min, max       float64
+	min, max       float64 // min is +Inf while empty
 }
 
+// newHist makes a histogram; min starts above any value, so that adding
+// one need not ask whether it is the first.
 func newHist(minExp, maxExp int) hist {
-	return hist{counts: make([]uint32, (maxExp-minExp+1)<<subBits), minExp: minExp, maxExp: maxExp}
+	return hist{counts: make([]uint32, (maxExp-minExp+1)<<subBits), minExp: minExp, maxExp: maxExp, min: math.Inf(1)}
 }
 
 func (h *hist) add(v float64) {
 	if !(v >= 0) || math.IsInf(v, 0) { // NaN, negative, infinite: not a measurement
 		return
 	}
-	if h.n == 0 || v < h.min {
+	if v < h.min {
 		h.min = v
 	}
 	if v > h.max {
@@ -65,7 +67,7 @@ func (h *hist) add(v float64) {
 // after it.
 func (h *hist) addNS(ns int64) {
 	v := float64(ns)
-	if h.n == 0 || v < h.min {
+	if v < h.min {
 		h.min = v
 	}
 	if v > h.max {

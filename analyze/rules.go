@@ -366,8 +366,7 @@ func (a *Analyzer) cycleRules(p *proc, c *cycle) {
 			if est <= 0 {
 				est = 100
 			}
-			base := float64(p.prevLive + max(g.Stacks, 0) + max(g.Globals, 0))
-			implied := float64(p.prevLive) + base*est*0.01
+			implied := float64(p.prevLive) + c.base*est*0.01
 			if implied < float64(cfg.MemoryLimitMinHeap) || float64(c.goal)*100 >= cfg.MemoryLimitMaxGoalShare*implied {
 				p.limitRun = 0
 			} else {
