@@ -179,7 +179,7 @@ type proc struct {
 	liveMin, liveMax, peak int64
 	goalMin, goalMax       int64
 	hasLive, hasGoal       bool
-	fit                    fitSums // t in s, live heap in MiB
+	fit                    fitSums // t in s, live heap in MiB; sums only (addSums)
 	nblk                   int     // blocks in use (blk); the last one is filling
 	blkCycles, blkSize     int64   // cycles in the filling block, cycles per block
 
@@ -614,8 +614,11 @@ func (a *Analyzer) addGC(g *parser.GC) {
 				p.interval.addNS(dt)
 			}
 			// The process's totals of CPU and capacity are the window's
-			// running sums: the window adds exactly these cycles (all
-			// but the first), so they are added once, here.
+			// running sums, added once, here: the window adds every
+			// timed cycle after its first snapshot, and a process with
+			// timed cycles is timed from its first, which takes that
+			// snapshot, so these are the same cycles (all but the
+			// first).
 			s := &p.cum
 			s.cpu += c.cpu
 			s.assist += c.assist
