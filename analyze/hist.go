@@ -30,10 +30,8 @@ func newHist(minExp, maxExp int) hist {
 	return hist{counts: make([]uint32, (maxExp-minExp+1)<<subBits), minExp: minExp, maxExp: maxExp, min: math.Inf(1)}
 }
 
-func (h *hist) add(v float64) {
-	if !(v >= 0) || math.IsInf(v, 0) { // NaN, negative, infinite: not a measurement
-		return
-	}
+// track keeps the count, sum and extremes the buckets do not.
+func (h *hist) track(v float64) {
 	if v < h.min {
 		h.min = v
 	}
@@ -42,44 +40,44 @@ func (h *hist) add(v float64) {
 	}
 	h.n++
 	h.sum += v
+}
+
+func (h *hist) add(v float64) {
+	if !(v >= 0) || math.IsInf(v, 0) { // NaN, negative, infinite: not a measurement
+		return
+	}
+	h.track(v)
 	if v == 0 {
 		h.zero++
 		return
 	}
 	b := math.Float64bits(v)
-	e := int(b>>52&0x7ff) - 1023
-	var i int
-	switch {
-	case e < h.minExp:
-		i = 0
-	case e > h.maxExp:
-		i = len(h.counts) - 1
-	default:
-		i = (e-h.minExp)<<subBits | int(b>>(52-subBits)&(1<<subBits-1))
-	}
-	if h.counts[i] != math.MaxUint32 {
-		h.counts[i]++
-	}
+	h.count(int(b>>52&0x7ff)-1023, int(b>>(52-subBits)&(1<<subBits-1)))
 }
 
 // addNS adds a duration in nanoseconds without going through the float's
 // bits: the bucket is the position of the leading one bit and the bits
 // after it.
 func (h *hist) addNS(ns int64) {
-	v := float64(ns)
-	if v < h.min {
-		h.min = v
-	}
-	if v > h.max {
-		h.max = v
-	}
-	h.n++
-	h.sum += v
+	h.track(float64(ns))
 	if ns <= 0 {
 		h.zero++
 		return
 	}
 	e := bits.Len64(uint64(ns)) - 1
+	var m uint64
+	if e >= subBits {
+		m = uint64(ns) >> (e - subBits)
+	} else {
+		m = uint64(ns) << (subBits - e)
+	}
+	h.count(e, int(m&(1<<subBits-1)))
+}
+
+// count adds one to the bucket of binary exponent e and the subBits
+// mantissa bits after the leading one; exponents out of range go to the
+// end buckets.
+func (h *hist) count(e, mant int) {
 	var i int
 	switch {
 	case e < h.minExp:
@@ -87,13 +85,7 @@ func (h *hist) addNS(ns int64) {
 	case e > h.maxExp:
 		i = len(h.counts) - 1
 	default:
-		var m uint64
-		if e >= subBits {
-			m = uint64(ns) >> (e - subBits)
-		} else {
-			m = uint64(ns) << (subBits - e)
-		}
-		i = (e-h.minExp)<<subBits | int(m&(1<<subBits-1))
+		i = (e-h.minExp)<<subBits | mant
 	}
 	if h.counts[i] != math.MaxUint32 {
 		h.counts[i]++

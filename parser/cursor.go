@@ -34,17 +34,11 @@ const maxDigits = 13
 
 // uint consumes a run of decimal digits.
 func (c *cursor) uint() (int64, bool) {
-	b, i := c.b, c.i
-	var v int64
-	for i < len(b) && b[i]-'0' < 10 {
-		v = v*10 + int64(b[i]-'0')
-		i++
+	v, end, ok := fastUint(c.b, c.i)
+	if ok {
+		c.i = end
 	}
-	if n := i - c.i; n == 0 || n > maxDigits {
-		return 0, false
-	}
-	c.i = i
-	return v, true
+	return v, ok
 }
 
 // int consumes an optionally negative run of decimal digits ("scvg-1").
@@ -67,33 +61,11 @@ func (c *cursor) int() (int64, bool) {
 // digits and returns the value scaled by 10^maxDec, and the number of
 // fraction digits printed.
 func (c *cursor) decimal(maxDec int) (int64, uint8, bool) {
-	b, i := c.b, c.i
-	var v int64
-	for i < len(b) && b[i]-'0' < 10 {
-		v = v*10 + int64(b[i]-'0')
-		i++
+	v, dec, end, ok := fastDecimal(c.b, c.i, maxDec)
+	if ok {
+		c.i = end
 	}
-	// The value is scaled by 10^maxDec below: 18 digits in all stay
-	// within int64.
-	n := i - c.i
-	if n == 0 || n+maxDec > 18 {
-		return 0, 0, false
-	}
-	dec := 0
-	if i < len(b) && b[i] == '.' {
-		i++
-		f := i
-		for i < len(b) && b[i]-'0' < 10 {
-			v = v*10 + int64(b[i]-'0')
-			i++
-		}
-		dec = i - f
-		if dec == 0 || dec > maxDec {
-			return 0, 0, false
-		}
-	}
-	c.i = i
-	return v * pow10[maxDec-dec], uint8(dec), true
+	return v, dec, ok
 }
 
 var pow10 = [...]int64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9}

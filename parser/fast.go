@@ -157,7 +157,8 @@ func fastGC(b []byte, g *GC) int {
 // msSeps[k] follows the k-th time of a GC line but the last of each group.
 const msSeps = "++ +//+"
 
-// fastUint reads the digits at b[i:] as cursor.uint does.
+// fastUint reads the run of digits at b[i:]; more than maxDigits is not
+// a number the trace prints.
 func fastUint(b []byte, i int) (v int64, end int, ok bool) {
 	v, j := accumDigits(b, i, 0)
 	return v, j, j > i && j-i <= maxDigits
@@ -173,7 +174,10 @@ func accumDigits(b []byte, i int, v int64) (int64, int) {
 	return v, i
 }
 
-// fastDecimal reads the number at b[i:] as cursor.decimal(maxDec) does.
+// fastDecimal reads the number at b[i:], digits with an optional fraction
+// of at most maxDec digits, scaled by 10^maxDec, and the number of fraction
+// digits printed. The value is scaled below: 18 digits in all stay within
+// int64.
 func fastDecimal(b []byte, i, maxDec int) (v int64, dec uint8, end int, ok bool) {
 	j := i
 	for j < len(b) && b[j]-'0' < 10 {

@@ -85,7 +85,7 @@ type Pos struct {
 	File    string // input name, "-" for standard input
 	Line    int    // 1-based physical line number
 	Col     int    // 1-based byte offset where the runtime's text starts (after any prefix)
-	Process int    // 1-based process stream within the input; 0 before the first GC line
+	Process int    // 1-based process stream within the input; runtime lines before the first GC line are process 1, the program's text there 0
 }
 
 // Position returns p; it lets every record be handled as a Record.

@@ -64,28 +64,3 @@ func FuzzScanGC(f *testing.F) {
 	f.Add([]byte("gc14(2): 1+1+0 ms 10 -> 5 MB 58439 -> 8912 (573381-564469) objects 184 handoff\n"))
 	f.Fuzz(func(t *testing.T, data []byte) { checkScanGC(t, data) })
 }
-
-// BenchmarkReaderFileScanGC is BenchmarkReaderFile through ScanGC, into
-// storage that rotates as a pipeline's batches do.
-func BenchmarkReaderFileScanGC(b *testing.B) {
-	name := os.Getenv("GCTRACE_BENCH_FILE")
-	if name == "" {
-		b.Skip("set GCTRACE_BENCH_FILE to a trace")
-	}
-	data, err := os.ReadFile(name)
-	if err != nil {
-		b.Fatal(err)
-	}
-	lines := bytes.Count(data, []byte("\n"))
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	slots := make([]GC, 4096)
-	rd := bytes.NewReader(data)
-	for i := 0; i < b.N; i++ {
-		rd.Reset(data)
-		r := NewReader(rd, name)
-		for n := 0; r.ScanGC(&slots[n%len(slots)]); n++ {
-		}
-	}
-	b.ReportMetric(float64(lines)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
-}

@@ -126,16 +126,23 @@ type shades struct {
 
 const minShade = vg.Length(3)
 
+// spanX widens a span from x0 to x1 to at least minShade, so a short one
+// still shows, and clips it to the canvas; ok is false when nothing of it
+// is on the canvas.
+func spanX(c draw.Canvas, x0, x1 vg.Length) (_, _ vg.Length, ok bool) {
+	if w := x1 - x0; w < minShade {
+		x0 -= (minShade - w) / 2
+		x1 = x0 + minShade
+	}
+	x0, x1 = max(x0, c.Min.X), min(x1, c.Max.X)
+	return x0, x1, x1 > x0
+}
+
 func (s *shades) Plot(c draw.Canvas, p *gplot.Plot) {
 	trX, _ := p.Transforms(&c)
 	for _, sp := range s.spans {
-		x0, x1 := trX(sp.x0), trX(sp.x1)
-		if w := x1 - x0; w < minShade {
-			x0 -= (minShade - w) / 2
-			x1 = x0 + minShade
-		}
-		x0, x1 = max(x0, c.Min.X), min(x1, c.Max.X)
-		if x1 <= x0 {
+		x0, x1, ok := spanX(c, trX(sp.x0), trX(sp.x1))
+		if !ok {
 			continue
 		}
 		c.FillPolygon(sp.fill, []vg.Point{{X: x0, Y: c.Min.Y}, {X: x1, Y: c.Min.Y}, {X: x1, Y: c.Max.Y}, {X: x0, Y: c.Max.Y}})
@@ -174,13 +181,8 @@ func (r *ribbons) Plot(c draw.Canvas, p *gplot.Plot) {
 		first := true
 		var lx, rx vg.Length
 		for _, sp := range rb.spans {
-			x0, x1 := trX(sp[0]), trX(sp[1])
-			if w := x1 - x0; w < minShade {
-				x0 -= (minShade - w) / 2
-				x1 = x0 + minShade
-			}
-			x0, x1 = max(x0, c.Min.X), min(x1, c.Max.X)
-			if x1 <= x0 {
+			x0, x1, ok := spanX(c, trX(sp[0]), trX(sp[1]))
+			if !ok {
 				continue
 			}
 			c.FillPolygon(rb.fill, []vg.Point{{X: x0, Y: bottom}, {X: x1, Y: bottom}, {X: x1, Y: top}, {X: x0, Y: top}})

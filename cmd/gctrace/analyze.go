@@ -146,7 +146,7 @@ func runAnalyze(s *streams, opts *analyzeOptions) error {
 		}
 	}
 	if opts.Pprof.URL != "" {
-		ss.pprof = newAttributor(opts.Pprof, ss.live)
+		ss.pprof = map[string]*attributor{"": newAttributor(opts.Pprof, ss.live)}
 	}
 	ss.start()
 	interrupted, err := ss.readAll(s, opts.Args)
@@ -331,14 +331,14 @@ func readConfigFile(path string) ([]configEntry, error) {
 // they are detected, and tracks budgets and profile pulls. analyze, check
 // and run all read through it.
 type session struct {
-	cfg   analyze.Config
-	gate  *budgets    // nil: no budgets
-	echo  *lineWriter // where the program's lines go; nil: not echoed
-	live  *lineWriter // where findings go as they are detected; nil: not streamed
-	pprof *attributor // nil: no --pprof
-	// pprofByFile attributes findings by input, for inputs that each come
-	// from a program with its own profile endpoint (gctrace demo).
-	pprofByFile map[string]*attributor
+	cfg  analyze.Config
+	gate *budgets    // nil: no budgets
+	echo *lineWriter // where the program's lines go; nil: not echoed
+	live *lineWriter // where findings go as they are detected; nil: not streamed
+	// pprof pulls profiles for findings, by input name: "" serves every
+	// input (--pprof), a name one input whose program has an endpoint of
+	// its own (gctrace demo). nil or empty: no attribution.
+	pprof map[string]*attributor
 	// tap sees every record after the analyzer, under mu; nil: none.
 	tap func(parser.Record)
 
@@ -355,10 +355,7 @@ var errClosed = errors.New("session closed")
 
 func (ss *session) start() {
 	ss.an = analyze.New(ss.cfg, ss.found)
-	if ss.pprof != nil {
-		ss.pprof.rate = ss.allocRate
-	}
-	for _, a := range ss.pprofByFile {
+	for _, a := range ss.pprof {
 		a.rate = ss.allocRate
 	}
 }
@@ -381,10 +378,11 @@ func (ss *session) found(f analyze.Finding) {
 	if ss.live != nil {
 		ss.live.say("gctrace: " + findingLine(&f))
 	}
-	if ss.pprof != nil {
-		ss.pprof.found(f)
+	a := ss.pprof[f.File]
+	if a == nil {
+		a = ss.pprof[""]
 	}
-	if a := ss.pprofByFile[f.File]; a != nil {
+	if a != nil {
 		a.found(f)
 	}
 }
@@ -570,40 +568,15 @@ func (ss *session) take(rec parser.Record) {
 	}
 }
 
-// inputFeeder returns the reading loop for eachInput over args: feedFile
-// for a regular file, whose reads never block, and feed for anything
-// else (a pipe, a terminal), whose records must reach the session, and
-// the program's lines the echo, the moment each line arrives.
-func (ss *session) inputFeeder(s *streams, args []string) func(r *parser.Reader) error {
-	if len(args) == 0 {
-		args = []string{"-"}
+// feedInput is the reading loop for eachInput: feedFile for a regular
+// file, whose reads never block, and feed for anything else (a pipe, a
+// terminal), whose records must reach the session, and the program's lines
+// the echo, the moment each line arrives.
+func (ss *session) feedInput(r *parser.Reader, regular bool) error {
+	if regular {
+		return ss.feedFile(r)
 	}
-	next := 0 // eachInput calls the loop once per input, in order
-	return func(r *parser.Reader) error {
-		name := args[min(next, len(args)-1)]
-		next++
-		if isRegularFile(s, name) {
-			return ss.feedFile(r)
-		}
-		return ss.feed(r)
-	}
-}
-
-// isRegularFile reports whether the input name ("-": standard input) is
-// a regular file.
-func isRegularFile(s *streams, name string) bool {
-	var fi os.FileInfo
-	var err error
-	if name == "-" {
-		f, ok := s.In.(*os.File)
-		if !ok {
-			return false
-		}
-		fi, err = f.Stat()
-	} else {
-		fi, err = os.Stat(name)
-	}
-	return err == nil && fi.Mode().IsRegular()
+	return ss.feed(r)
 }
 
 // interruptGrace is how long an interrupt waits for the input to end by
@@ -619,7 +592,7 @@ func (ss *session) readAll(s *streams, args []string) (interrupted bool, err err
 	signal.Notify(sig, os.Interrupt)
 	defer signal.Stop(sig)
 	done := make(chan error, 1)
-	go func() { done <- eachInput(s, args, ss.inputFeeder(s, args)) }()
+	go func() { done <- eachInput(s, args, ss.feedInput) }()
 	select {
 	case err := <-done:
 		return false, err
@@ -661,17 +634,13 @@ func (ss *session) finish(w io.Writer) *analysis {
 		rep.Findings = append(rep.Findings, ss.gate.findings(rep)...)
 		res.Notes = append(res.Notes, ss.gate.notes...)
 	}
-	if ss.pprof != nil {
-		res.Notes = append(res.Notes, ss.pprof.wait(w)...)
-		ss.pprof.annotate(rep.Findings)
-	}
-	files := make([]string, 0, len(ss.pprofByFile))
-	for file := range ss.pprofByFile {
+	files := make([]string, 0, len(ss.pprof))
+	for file := range ss.pprof {
 		files = append(files, file)
 	}
 	sort.Strings(files)
 	for _, file := range files {
-		a := ss.pprofByFile[file]
+		a := ss.pprof[file]
 		res.Notes = append(res.Notes, a.wait(w)...)
 		a.annotate(rep.Findings)
 	}

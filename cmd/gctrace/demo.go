@@ -159,7 +159,7 @@ func runDemo(s *streams, opts *demoOptions) error {
 		return err
 	}
 
-	ss := &session{cfg: analyze.DefaultConfig(), live: errW, pprofByFile: map[string]*attributor{}}
+	ss := &session{cfg: analyze.DefaultConfig(), live: errW, pprof: map[string]*attributor{}}
 	b := plot.NewBuilder(plot.Options{Columns: 2 * plot.DefaultWidth})
 	byName := map[string]*demoChild{}
 	for _, c := range children {
@@ -169,7 +169,7 @@ func runDemo(s *streams, opts *demoOptions) error {
 		if err != nil {
 			return err
 		}
-		ss.pprofByFile[c.name] = newAttributor(pprofOptions{URL: c.url, Seconds: opts.Seconds, src: src}, errW)
+		ss.pprof[c.name] = newAttributor(pprofOptions{URL: c.url, Seconds: opts.Seconds, src: src}, errW)
 	}
 	if opts.Verbose {
 		ss.echo = errW

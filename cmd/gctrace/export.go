@@ -90,7 +90,7 @@ func runExport(s *streams, opts *exportOptions) error {
 		row  = make([]string, len(exportColumns))
 		live = s.InIsPipe && readsStdin(opts.Args)
 	)
-	err := eachInput(s, opts.Args, func(r *parser.Reader) error {
+	err := eachInput(s, opts.Args, func(r *parser.Reader, _ bool) error {
 		for r.Scan() {
 			rec := r.Record()
 			switch rec := rec.(type) {

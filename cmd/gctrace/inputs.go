@@ -12,8 +12,9 @@ import (
 
 // eachInput calls fn with a parser.Reader for every input named on the
 // command line, in order: files, or "-" (and no arguments) for standard
-// input.
-func eachInput(s *streams, args []string, fn func(r *parser.Reader) error) error {
+// input. regular tells fn the input is a regular file, whose reads never
+// block.
+func eachInput(s *streams, args []string, fn func(r *parser.Reader, regular bool) error) error {
 	if len(args) == 0 {
 		args = []string{"-"}
 	}
@@ -24,15 +25,8 @@ func eachInput(s *streams, args []string, fn func(r *parser.Reader) error) error
 			continue
 		}
 		fi, err := os.Stat(name)
-		if err != nil {
-			var pe *fs.PathError
-			if errors.As(err, &pe) {
-				err = pe.Err
-			}
-			return &exitStatus{code: exitError, msg: fmt.Sprintf("cannot read %s: %v", name, err)}
-		}
-		if fi.IsDir() {
-			return &exitStatus{code: exitError, msg: fmt.Sprintf("cannot read %s: it is a directory", name)}
+		if err := inputError(name, fi, err); err != nil {
+			return err
 		}
 	}
 	for _, name := range args {
@@ -43,25 +37,40 @@ func eachInput(s *streams, args []string, fn func(r *parser.Reader) error) error
 	return nil
 }
 
-func readInput(s *streams, name string, fn func(r *parser.Reader) error) error {
+// inputError says in one sentence why a named input cannot be read, or
+// returns nil.
+func inputError(name string, fi fs.FileInfo, err error) error {
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return &exitStatus{code: exitError, msg: fmt.Sprintf("cannot read %s: %v", name, err)}
+	}
+	if fi.IsDir() {
+		return &exitStatus{code: exitError, msg: fmt.Sprintf("cannot read %s: it is a directory", name)}
+	}
+	return nil
+}
+
+func readInput(s *streams, name string, fn func(r *parser.Reader, regular bool) error) error {
 	var in io.Reader = s.In
+	f, isFile := s.In.(*os.File)
 	if name != "-" {
-		f, err := os.Open(name)
-		if err != nil {
-			var pe *fs.PathError
-			if errors.As(err, &pe) {
-				return &exitStatus{code: exitError, msg: fmt.Sprintf("cannot read %s: %v", name, pe.Err)}
-			}
-			return err
+		var err error
+		if f, err = os.Open(name); err != nil {
+			return inputError(name, nil, err)
 		}
 		defer f.Close()
-		if fi, err := f.Stat(); err == nil && fi.IsDir() {
-			return &exitStatus{code: exitError, msg: fmt.Sprintf("cannot read %s: it is a directory", name)}
-		}
-		in = f
+		in, isFile = f, true
+	}
+	regular := false
+	if isFile {
+		fi, err := f.Stat()
+		regular = err == nil && fi.Mode().IsRegular()
 	}
 	r := parser.NewReader(in, name)
-	if err := fn(r); err != nil {
+	if err := fn(r, regular); err != nil {
 		return err
 	}
 	if err := r.Err(); err != nil {

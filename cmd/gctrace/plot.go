@@ -153,7 +153,7 @@ func runPlot(s *streams, opts *plotOptions) error {
 		}
 	}
 	ss.start()
-	if err := eachInput(s, opts.Args, ss.inputFeeder(s, opts.Args)); err != nil {
+	if err := eachInput(s, opts.Args, ss.feedInput); err != nil {
 		return err
 	}
 	ss.mu.Lock()

@@ -153,7 +153,7 @@ func runRun(s *streams, opts *runOptions) error {
 		ss.live = errW
 	}
 	if opts.Pprof.URL != "" {
-		ss.pprof = newAttributor(opts.Pprof, ss.live)
+		ss.pprof = map[string]*attributor{"": newAttributor(opts.Pprof, ss.live)}
 	}
 	var in io.Reader = pipe
 	if opts.QuietGC {
