@@ -25,9 +25,30 @@ func BenchmarkReaderFileScanGC(b *testing.B) {
 	})
 }
 
+// BenchmarkReaderFileBytes is BenchmarkReaderFileScanGC over the trace
+// held in memory (NewReaderBytes), as a mapped file is read.
+func BenchmarkReaderFileBytes(b *testing.B) {
+	slots := make([]GC, 4096)
+	benchData(b, func(data []byte, name string) {
+		r := NewReaderBytes(data, name)
+		for n := 0; r.ScanGC(&slots[n%len(slots)]); n++ {
+		}
+	})
+}
+
 // benchFile runs read over a Reader of the trace in $GCTRACE_BENCH_FILE,
 // b.N times, and reports lines per second.
 func benchFile(b *testing.B, read func(r *Reader)) {
+	rd := new(bytes.Reader)
+	benchData(b, func(data []byte, name string) {
+		rd.Reset(data)
+		read(NewReader(rd, name))
+	})
+}
+
+// benchData runs read over the trace in $GCTRACE_BENCH_FILE, b.N times,
+// and reports lines per second.
+func benchData(b *testing.B, read func(data []byte, name string)) {
 	name := os.Getenv("GCTRACE_BENCH_FILE")
 	if name == "" {
 		b.Skip("set GCTRACE_BENCH_FILE to a trace")
@@ -39,10 +60,18 @@ func benchFile(b *testing.B, read func(r *Reader)) {
 	lines := bytes.Count(data, []byte("\n"))
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
-	rd := bytes.NewReader(data)
 	for i := 0; i < b.N; i++ {
-		rd.Reset(data)
-		read(NewReader(rd, name))
+		read(data, name)
 	}
 	b.ReportMetric(float64(lines)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+}
+
+// BenchmarkReadParallel reads the trace in $GCTRACE_BENCH_FILE with
+// ReadParallel, on every core.
+func BenchmarkReadParallel(b *testing.B) {
+	benchData(b, func(data []byte, name string) {
+		if _, err := ReadParallel(bytes.NewReader(data), int64(len(data)), name, func(*Batch) error { return nil }); err != nil {
+			b.Fatal(err)
+		}
+	})
 }

@@ -49,10 +49,13 @@ type Reader struct {
 	// The input is read into buf as bufio.Reader would, but the Reader
 	// owns the buffer so that an ordinary GC line can be decoded where it
 	// lies, without first searching it for its end (see fastLine).
-	src        io.Reader
+	src        io.Reader // nil: buf is the whole input (NewReaderBytes)
 	buf        []byte
 	rpos, wpos int   // buf[rpos:wpos] is read but not yet used
 	rerr       error // a read error not yet handed on
+	// window is how much of buf a line may fill before it is delivered
+	// in pieces: the buffer's size, or bufSize over a whole input.
+	window int
 
 	// MaxLine bounds the memory held for one line; see DefaultMaxLine.
 	MaxLine int
@@ -75,6 +78,14 @@ type Reader struct {
 	pend  pending
 	procs processes
 	stats Stats
+
+	// piece is set on a Reader of one piece of a larger input (ReadParallel):
+	// process ids are left to the caller, which sees the records of all
+	// pieces in order, and openAtEnd records whether a GC line or a long
+	// line was still open when the piece ended, so that the records of
+	// its last lines depend on the next piece.
+	piece     bool
+	openAtEnd bool
 }
 
 // slot holds one decoded record; a line can yield several (the program's
@@ -116,7 +127,26 @@ func NewReader(r io.Reader, name string) *Reader {
 	if b, ok := r.(*bufio.Reader); ok && b.Size() > size {
 		size = b.Size()
 	}
-	return &Reader{name: name, src: r, buf: make([]byte, size), MaxLine: DefaultMaxLine}
+	return &Reader{name: name, src: r, buf: make([]byte, size), window: size, MaxLine: DefaultMaxLine}
+}
+
+// NewReaderBytes returns a Reader of data, which holds the whole input:
+// a file mapped into memory, say. It reads as NewReader does over a
+// bytes.Reader of data, record for record, but decodes the lines where
+// they lie instead of copying them into a buffer first. The Reader never
+// writes to data; the bytes of its records may point into it.
+func NewReaderBytes(data []byte, name string) *Reader {
+	r := new(Reader)
+	r.resetBytes(data, name)
+	return r
+}
+
+// resetBytes makes r a new Reader of data, as NewReaderBytes, keeping the
+// storage it has grown.
+func (r *Reader) resetBytes(data []byte, name string) {
+	*r = Reader{name: name, buf: data, wpos: len(data), rerr: io.EOF, window: bufSize, MaxLine: DefaultMaxLine,
+		long: r.long[:0], scratch: r.scratch[:0], unescaped: r.unescaped[:0], joined: r.joined[:0],
+		pend: pending{head: r.pend.head[:0], app: r.pend.app[:0]}}
 }
 
 // bufSize is the read buffer's size. A line longer than it is read in
@@ -135,19 +165,21 @@ var errBufferFull = errors.New("buffer full")
 func (r *Reader) readSlice() ([]byte, error) {
 	s := 0 // where to search from: the part before holds no '\n'
 	for {
-		if i := bytes.IndexByte(r.buf[r.rpos+s:r.wpos], '\n'); i >= 0 {
+		end := min(r.wpos, r.rpos+r.window)
+		if i := bytes.IndexByte(r.buf[r.rpos+s:end], '\n'); i >= 0 {
 			line := r.buf[r.rpos : r.rpos+s+i+1]
 			r.rpos += s + i + 1
 			return line, nil
 		}
-		if r.rerr != nil {
+		if end == r.wpos && r.rerr != nil {
 			line, err := r.buf[r.rpos:r.wpos], r.rerr
 			r.rpos, r.rerr = r.wpos, nil
 			return line, err
 		}
-		if r.wpos-r.rpos >= len(r.buf) {
-			r.rpos = r.wpos
-			return r.buf, errBufferFull
+		if end-r.rpos >= r.window {
+			line := r.buf[r.rpos:end]
+			r.rpos = end
+			return line, errBufferFull
 		}
 		s = r.wpos - r.rpos
 		r.fill()
@@ -156,6 +188,10 @@ func (r *Reader) readSlice() ([]byte, error) {
 
 // fill moves what is left to the front of buf and reads once more.
 func (r *Reader) fill() {
+	if r.src == nil {
+		r.rerr = io.EOF
+		return
+	}
 	if r.rpos > 0 {
 		copy(r.buf, r.buf[r.rpos:r.wpos])
 		r.wpos -= r.rpos
@@ -215,6 +251,7 @@ func (r *Reader) Scan() bool {
 		line, final, ok := r.readLine()
 		if !ok {
 			r.done = true
+			r.openAtEnd = r.pend.active || r.inLong
 			r.flushPending()
 			break
 		}
@@ -280,7 +317,9 @@ func (r *Reader) fastLine(g *GC) bool {
 	r.stats.Lines++
 	r.nout = 1
 	g.Pos = Pos{File: r.name, Line: r.lineNo, Col: 1}
-	g.Process = r.procs.assign(g)
+	if !r.piece {
+		g.Process = r.procs.assign(g)
+	}
 	r.out[0].rec = g
 	r.stats.GC++
 	return true
@@ -466,7 +505,9 @@ func (r *Reader) decodeGC(b []byte, at int, pos Pos) {
 }
 
 func (r *Reader) acceptGC(s *slot) {
-	s.gc.Process = r.procs.assign(&s.gc)
+	if !r.piece {
+		s.gc.Process = r.procs.assign(&s.gc)
+	}
 	s.rec = &s.gc
 	r.stats.GC++
 }

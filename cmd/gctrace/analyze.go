@@ -402,148 +402,34 @@ func (ss *session) feed(r *parser.Reader) error {
 		ss.mu.Unlock()
 	}
 	ss.mu.Lock()
-	ss.t.add(r)
+	ss.t.add(r.Stats())
 	ss.mu.Unlock()
 	return err
 }
 
-// Batches of the pipelined read: enough records per batch that handing
-// one over costs little next to analysing it, few enough batches that
-// the parser stays at most a few batches ahead and memory stays small.
-const (
-	batchRecords = 4096
-	batches      = 4
-)
-
-// recordBatch holds records copied out of a parser.Reader, which reuses
-// its records and their bytes on the next Scan. Its slices are reused
-// from one batch to the next, so a steady read allocates nothing.
-type recordBatch struct {
-	recs  []parser.Record // in input order; each points into the slices below
-	gcs   []parser.GC
-	rts   []parser.Runtime
-	txts  []parser.Text
-	errs  []parser.SyntaxError
-	arena []byte // the bytes of Text and Runtime records
-}
-
-// add copies rec into the batch.
-func (b *recordBatch) add(rec parser.Record) {
-	switch rec := rec.(type) {
-	case *parser.GC:
-		b.gcs = append(b.gcs, *rec)
-		b.recs = append(b.recs, &b.gcs[len(b.gcs)-1])
-	case *parser.Text:
-		t := *rec
-		t.Text = b.keep(rec.Text)
-		b.txts = append(b.txts, t)
-		b.recs = append(b.recs, &b.txts[len(b.txts)-1])
-	case *parser.Runtime:
-		t := *rec
-		t.Text = b.keep(rec.Text)
-		b.rts = append(b.rts, t)
-		b.recs = append(b.recs, &b.rts[len(b.rts)-1])
-	case *parser.SyntaxError:
-		b.errs = append(b.errs, *rec)
-		b.recs = append(b.recs, &b.errs[len(b.errs)-1])
-	}
-}
-
-// scan reads the next record of r into the batch. A GC record, nearly
-// every record of a trace, is decoded straight into the next free element
-// of gcs (parser.Reader.ScanGC), which spares copying it there. It
-// reports false at the end of r, as Scan does.
-func (b *recordBatch) scan(r *parser.Reader) bool {
-	n := len(b.gcs)
-	if n < cap(b.gcs) {
-		b.gcs = b.gcs[:n+1]
-	} else {
-		b.gcs = append(b.gcs, parser.GC{})
-	}
-	g := &b.gcs[n]
-	if !r.ScanGC(g) {
-		b.gcs = b.gcs[:n]
-		return false
-	}
-	if _, ok := r.Record().(*parser.GC); ok { // it is g
-		b.recs = append(b.recs, g)
-		return true
-	}
-	b.gcs = b.gcs[:n]
-	b.add(r.Record())
-	return true
-}
-
-// keep copies p into the arena. When the arena grows, the slices handed
-// out before keep the old array, which stays valid.
-func (b *recordBatch) keep(p []byte) []byte {
-	n := len(b.arena)
-	b.arena = append(b.arena, p...)
-	return b.arena[n:len(b.arena):len(b.arena)]
-}
-
-func (b *recordBatch) reset() {
-	clear(b.recs) // drop the pointers into the old arrays
-	b.recs, b.gcs, b.rts, b.txts, b.errs, b.arena = b.recs[:0], b.gcs[:0], b.rts[:0], b.txts[:0], b.errs[:0], b.arena[:0]
-}
-
-// feedFile is feed for an input that never blocks, a regular file: a
-// goroutine parses while this one analyses, so that the two halves of
-// the work run on two cores. Records reach the session in the same order
-// and are dropped after an interrupt as in feed; only the moment each
-// one is taken differs, which on a file nobody can see.
-func (ss *session) feedFile(r *parser.Reader) error {
-	free := make(chan *recordBatch, batches)
-	full := make(chan *recordBatch, batches)
-	for range batches {
-		free <- &recordBatch{recs: make([]parser.Record, 0, batchRecords), gcs: make([]parser.GC, 0, batchRecords)}
-	}
-	stop := make(chan struct{})
-	go func() {
-		defer close(full)
-		b := <-free
-		for b.scan(r) {
-			if len(b.recs) < batchRecords {
-				continue
-			}
-			// Never blocks: full has room for every batch there is.
-			full <- b
-			select {
-			case <-stop:
-				return
-			default:
-			}
-			select {
-			case b = <-free:
-			case <-stop:
-				return
-			}
+// feedFile is feed for a regular file, whose reads never block: it is
+// decoded in pieces on every core while this goroutine analyses the
+// records in order (parser.ReadParallel). They reach the session in the
+// same order and are dropped after an interrupt as in feed; only the
+// moment each one is taken differs, which on a file nobody can see.
+func (ss *session) feedFile(in *input) error {
+	st, err := parser.ReadParallel(in.at, in.size, in.name, func(b *parser.Batch) error {
+		ss.mu.Lock()
+		defer ss.mu.Unlock()
+		if ss.closed {
+			return errClosed
 		}
-		if len(b.recs) > 0 {
-			full <- b
+		for _, rec := range b.Records {
+			ss.take(rec)
 		}
-	}()
-	var err error
-	for b := range full {
-		if err == nil {
-			ss.mu.Lock()
-			if ss.closed {
-				err = errClosed
-				close(stop)
-			} else {
-				for _, rec := range b.recs {
-					ss.take(rec)
-				}
-			}
-			ss.mu.Unlock()
-		}
-		b.reset()
-		free <- b
-	}
-	// full is closed: the parsing goroutine is done with r.
+		return nil
+	})
 	ss.mu.Lock()
-	ss.t.add(r)
+	ss.t.add(st)
 	ss.mu.Unlock()
+	if err != nil && err != errClosed {
+		return fmt.Errorf("reading %s: %w", in.name, err)
+	}
 	return err
 }
 
@@ -569,14 +455,14 @@ func (ss *session) take(rec parser.Record) {
 }
 
 // feedInput is the reading loop for eachInput: feedFile for a regular
-// file, whose reads never block, and feed for anything else (a pipe, a
-// terminal), whose records must reach the session, and the program's lines
-// the echo, the moment each line arrives.
-func (ss *session) feedInput(r *parser.Reader, regular bool) error {
-	if regular {
-		return ss.feedFile(r)
+// file, and feed for anything else (a pipe, a terminal), whose records
+// must reach the session, and the program's lines the echo, the moment
+// each line arrives.
+func (ss *session) feedInput(in *input) error {
+	if in.at != nil {
+		return ss.feedFile(in)
 	}
-	return ss.feed(r)
+	return ss.feed(in.r)
 }
 
 // interruptGrace is how long an interrupt waits for the input to end by

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -171,15 +172,16 @@ func TestAnalyzeJSONShape(t *testing.T) {
 	}
 }
 
-// TestAnalyzeFileAndStdin checks that a file and a pipe give the same
-// report, on an input that fills the reader's buffer many times.
+// TestAnalyzeFileAndStdin checks that a file, decoded in pieces at once,
+// and a pipe, read as it comes, give the same report, on an input of
+// many pieces with broken GC lines in them.
 func TestAnalyzeFileAndStdin(t *testing.T) {
 	path := tracePath(t, "bomb/dog.log")
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	big := bytes.Repeat(append([]byte(mixedTrace), data...), 20)
+	big := bytes.Repeat(append([]byte(mixedTrace), data...), 150)
 	file := filepath.Join(t.TempDir(), "in.log")
 	if err := os.WriteFile(file, big, 0o644); err != nil {
 		t.Fatal(err)
@@ -195,6 +197,34 @@ func TestAnalyzeFileAndStdin(t *testing.T) {
 	}
 	if strings.ReplaceAll(fromFile.stderr, file, "-") != fromStdin.stderr {
 		t.Errorf("file and stdin streams differ:\n--- file\n%s\n--- stdin\n%s", fromFile.stderr, fromStdin.stderr)
+	}
+}
+
+// TestAnalyzeStdinFileRead checks that a file on standard input that was
+// partly read before is analysed from where it stands.
+func TestAnalyzeStdinFileRead(t *testing.T) {
+	data, err := os.ReadFile(tracePath(t, "bomb/dog.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "in.log")
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	skip := bytes.IndexByte(data, '\n') + 1
+	if _, err := f.Seek(int64(skip), io.SeekStart); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	code := run([]string{"analyze", "--format", "json"}, &streams{In: f, Out: &out, Err: &errb})
+	want := runGctrace(t, string(data[skip:]), "analyze", "--format", "json")
+	if code != 0 || out.String() != want.stdout {
+		t.Errorf("exit %d, report:\n%s\nwant, from a pipe of the same lines:\n%s", code, out.String(), want.stdout)
 	}
 }
 

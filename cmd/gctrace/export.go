@@ -90,7 +90,8 @@ func runExport(s *streams, opts *exportOptions) error {
 		row  = make([]string, len(exportColumns))
 		live = s.InIsPipe && readsStdin(opts.Args)
 	)
-	err := eachInput(s, opts.Args, func(r *parser.Reader, _ bool) error {
+	err := eachInput(s, opts.Args, func(in *input) error {
+		r := in.r
 		for r.Scan() {
 			rec := r.Record()
 			switch rec := rec.(type) {
@@ -124,7 +125,7 @@ func runExport(s *streams, opts *exportOptions) error {
 				}
 			}
 		}
-		t.add(r)
+		t.add(r.Stats())
 		return nil
 	})
 	if cw != nil {

@@ -10,11 +10,9 @@ import (
 	"github.com/gctrace/gctrace/parser"
 )
 
-// eachInput calls fn with a parser.Reader for every input named on the
-// command line, in order: files, or "-" (and no arguments) for standard
-// input. regular tells fn the input is a regular file, whose reads never
-// block.
-func eachInput(s *streams, args []string, fn func(r *parser.Reader, regular bool) error) error {
+// eachInput calls fn for every input named on the command line, in
+// order: files, or "-" (and no arguments) for standard input.
+func eachInput(s *streams, args []string, fn func(in *input) error) error {
 	if len(args) == 0 {
 		args = []string{"-"}
 	}
@@ -53,8 +51,20 @@ func inputError(name string, fi fs.FileInfo, err error) error {
 	return nil
 }
 
-func readInput(s *streams, name string, fn func(r *parser.Reader, regular bool) error) error {
-	var in io.Reader = s.In
+// input is one input being read.
+type input struct {
+	name string
+	r    *parser.Reader // reads the input as it comes
+	// at is set when the input is a regular file: its reads never block
+	// and can start anywhere, so that it can be decoded in pieces at once
+	// (parser.ReadParallel). It holds the size bytes from the file's
+	// offset when it was opened on.
+	at   io.ReaderAt
+	size int64
+}
+
+func readInput(s *streams, name string, fn func(in *input) error) error {
+	var rd io.Reader = s.In
 	f, isFile := s.In.(*os.File)
 	if name != "-" {
 		var err error
@@ -62,18 +72,23 @@ func readInput(s *streams, name string, fn func(r *parser.Reader, regular bool) 
 			return inputError(name, nil, err)
 		}
 		defer f.Close()
-		in, isFile = f, true
+		rd, isFile = f, true
 	}
-	regular := false
+	in := &input{name: name, r: parser.NewReader(rd, name)}
 	if isFile {
+		// Standard input may have been read from before: start where it
+		// stands.
 		fi, err := f.Stat()
-		regular = err == nil && fi.Mode().IsRegular()
+		off, serr := f.Seek(0, io.SeekCurrent)
+		if err == nil && serr == nil && fi.Mode().IsRegular() && off <= fi.Size() {
+			in.size = fi.Size() - off
+			in.at = io.NewSectionReader(f, off, in.size)
+		}
 	}
-	r := parser.NewReader(in, name)
-	if err := fn(r, regular); err != nil {
+	if err := fn(in); err != nil {
 		return err
 	}
-	if err := r.Err(); err != nil {
+	if err := in.r.Err(); err != nil {
 		return fmt.Errorf("reading %s: %w", name, err)
 	}
 	return nil
@@ -90,16 +105,9 @@ type tally struct {
 
 const shownErrors = 10
 
-func (t *tally) add(r *parser.Reader) {
-	st := r.Stats()
+func (t *tally) add(st parser.Stats) {
 	t.inputs++
-	t.Lines += st.Lines
-	t.GC += st.GC
-	t.Runtime += st.Runtime
-	t.Text += st.Text
-	t.Errors += st.Errors
-	t.Processes += st.Processes
-	t.NULLines += st.NULLines
+	t.Stats.Add(st)
 }
 
 // note records a syntax error for the summary.
