@@ -412,16 +412,32 @@ func ParseRate(v string) (float64, error) {
 	return n, nil
 }
 
+// sizeUnit returns the largest binary unit b reaches, up to GiB.
+func sizeUnit(b float64) (size float64, name string) {
+	switch {
+	case b >= 1<<30:
+		return 1 << 30, "GiB"
+	case b >= 1<<20:
+		return 1 << 20, "MiB"
+	case b >= 1<<10:
+		return 1 << 10, "KiB"
+	}
+	return 1, "B"
+}
+
 // formatSize prints bytes in the largest binary unit that keeps it exact
 // enough to read back.
 func formatSize(b float64) string {
-	switch {
-	case b >= 1<<30 && math.Mod(b, 1<<30) == 0:
-		return strconv.FormatFloat(b/(1<<30), 'g', -1, 64) + "GiB"
-	case b >= 1<<20:
-		return strconv.FormatFloat(b/(1<<20), 'g', -1, 64) + "MiB"
-	case b >= 1<<10:
-		return strconv.FormatFloat(b/(1<<10), 'g', -1, 64) + "KiB"
+	size, name := sizeUnit(b)
+	if size == 1<<30 && math.Mod(b, 1<<30) != 0 {
+		size, name = 1<<20, "MiB"
 	}
-	return strconv.FormatFloat(b, 'g', -1, 64) + "B"
+	return strconv.FormatFloat(b/size, 'g', -1, 64) + name
+}
+
+// roundSize prints bytes to four digits, for a message: exact figures
+// are for settings, which must read back.
+func roundSize(b float64) string {
+	size, name := sizeUnit(b)
+	return strconv.FormatFloat(b/size, 'g', 4, 64) + " " + name
 }

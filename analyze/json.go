@@ -56,10 +56,10 @@ func (f *Finding) UnmarshalJSON(b []byte) error {
 		Message: j.Message, Advice: j.Advice, Evidence: j.Evidence, Attribution: j.Attribution,
 	}
 	if j.StartS != nil {
-		f.Start = time.Duration(math.Round(*j.StartS * 1e9))
+		f.Start = secondsDur(*j.StartS)
 	}
 	if j.EndS != nil {
-		f.End = time.Duration(math.Round(*j.EndS * 1e9))
+		f.End = secondsDur(*j.EndS)
 	}
 	return nil
 }
@@ -71,6 +71,8 @@ func (f Figure) MarshalJSON() ([]byte, error) {
 	f.Value = finite(f.Value)
 	return json.Marshal(plain(f))
 }
+
+func secondsDur(s float64) time.Duration { return time.Duration(math.Round(s * 1e9)) }
 
 // finite maps NaN and ±Inf to 0.
 func finite(v float64) float64 {

@@ -331,10 +331,11 @@ func readConfigFile(path string) ([]configEntry, error) {
 // they are detected, and tracks budgets and profile pulls. analyze, check
 // and run all read through it.
 type session struct {
-	cfg  analyze.Config
-	gate *budgets    // nil: no budgets
-	echo *lineWriter // where the program's lines go; nil: not echoed
-	live *lineWriter // where findings go as they are detected; nil: not streamed
+	cfg   analyze.Config
+	gate  *budgets             // nil: no budgets
+	check *analyze.BudgetCheck // the gate's budgets, judged as records come; nil with gate
+	echo  *lineWriter          // where the program's lines go; nil: not echoed
+	live  *lineWriter          // where findings go as they are detected; nil: not streamed
 	// pprof pulls profiles for findings, by input name: "" serves every
 	// input (--pprof), a name one input whose program has an endpoint of
 	// its own (gctrace demo). nil or empty: no attribution.
@@ -355,6 +356,9 @@ var errClosed = errors.New("session closed")
 
 func (ss *session) start() {
 	ss.an = analyze.New(ss.cfg, ss.found)
+	if ss.gate != nil {
+		ss.check = analyze.NewBudgetCheck(ss.gate.Budgets, ss.found)
+	}
 	for _, a := range ss.pprof {
 		a.rate = ss.allocRate
 	}
@@ -373,7 +377,8 @@ func (ss *session) allocRate(file string, process int) float64 {
 	return 0
 }
 
-// found is the analyzer's callback, called under ss.mu.
+// found is the callback of the analyzer and of the budget check, called
+// under ss.mu.
 func (ss *session) found(f analyze.Finding) {
 	if ss.live != nil {
 		ss.live.say("gctrace: " + findingLine(&f))
@@ -442,8 +447,8 @@ func (ss *session) take(rec parser.Record) {
 			ss.echo.pass(rec.Text, !rec.Partial)
 		}
 	case *parser.GC:
-		if ss.gate != nil {
-			ss.gate.cycle(rec, ss.live)
+		if ss.check != nil {
+			ss.check.Add(rec)
 		}
 	case *parser.SyntaxError:
 		ss.t.note(rec)
@@ -516,9 +521,10 @@ func (ss *session) finish(w io.Writer) *analysis {
 	t := ss.t
 	ss.mu.Unlock()
 	res := &analysis{Report: rep, t: t, off: ss.cfg.Disabled}
-	if ss.gate != nil {
-		rep.Findings = append(rep.Findings, ss.gate.findings(rep)...)
-		res.Notes = append(res.Notes, ss.gate.notes...)
+	if ss.check != nil {
+		fs, notes := ss.check.Findings(rep)
+		rep.Findings = append(rep.Findings, fs...)
+		res.Notes = append(res.Notes, notes...)
 	}
 	files := make([]string, 0, len(ss.pprof))
 	for file := range ss.pprof {

@@ -58,10 +58,18 @@ type attributor struct {
 	wg     sync.WaitGroup
 
 	mu        sync.Mutex
-	requested map[hitKey]bool
+	requested map[findingKey]bool
 	inflight  map[attribute.Kind]*pull
-	answers   map[hitKey]string
+	answers   map[findingKey]string
 	notes     []string
+}
+
+// findingKey names a finding of one process: a rule's profile is pulled
+// once per process.
+type findingKey struct {
+	file    string
+	process int
+	rule    string
 }
 
 // pull is one profile request and the findings waiting for it.
@@ -74,9 +82,9 @@ func newAttributor(o pprofOptions, live *lineWriter) *attributor {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &attributor{
 		opts: o, live: live, ctx: ctx, cancel: cancel,
-		requested: map[hitKey]bool{},
+		requested: map[findingKey]bool{},
 		inflight:  map[attribute.Kind]*pull{},
-		answers:   map[hitKey]string{},
+		answers:   map[findingKey]string{},
 	}
 }
 
@@ -87,7 +95,7 @@ func (a *attributor) found(f analyze.Finding) {
 	if !ok {
 		return
 	}
-	k := hitKey{f.File, f.Process, f.Rule}
+	k := findingKey{f.File, f.Process, f.Rule}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.requested[k] {
@@ -134,7 +142,7 @@ func (a *attributor) run(p *pull) {
 				summary += "; " + at.Reconcile(traceRate).String()
 			}
 		}
-		a.answers[hitKey{f.File, f.Process, f.Rule}] = summary
+		a.answers[findingKey{f.File, f.Process, f.Rule}] = summary
 		if a.live != nil {
 			a.live.say(fmt.Sprintf("gctrace: %sattribution: %s: %s", findingPos(&f), f.Rule, summary))
 		}
@@ -178,7 +186,7 @@ func (a *attributor) annotate(fs []analyze.Finding) {
 	defer a.mu.Unlock()
 	for i := range fs {
 		f := &fs[i]
-		if s, ok := a.answers[hitKey{f.File, f.Process, f.Rule}]; ok {
+		if s, ok := a.answers[findingKey{f.File, f.Process, f.Rule}]; ok {
 			f.Attribution = s
 		}
 	}

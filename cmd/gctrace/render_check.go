@@ -154,7 +154,7 @@ func checkJUnitOut(w io.Writer, r *analysis, b *budgets, v verdict) error {
 		f := &r.Findings[i]
 		byRule[f.Rule] = append(byRule[f.Rule], f)
 	}
-	ids := append(ruleIDs(), b.budgetRules()...)
+	ids := append(ruleIDs(), b.Rules()...)
 	for id := range byRule { // a rule the catalogue does not list yet
 		if !containsString(ids, id) {
 			ids = append(ids, id)

@@ -83,11 +83,11 @@ type budgetDoc struct {
 }
 
 var budgetDocs = []budgetDoc{
-	{keyMaxAllocRate, ruleBudgetAllocRate, "allocation rate over a process's run (SIZE/s)"},
-	{keyMaxGCCPU, ruleBudgetGCCPU, "GC CPU over a process's run (PERCENT)"},
-	{keyMaxGCRate, ruleBudgetGCRate, "GC cycles per second over a process's run"},
-	{keyMaxHeap, ruleBudgetHeap, "heap in use at any cycle's start or mark end (SIZE)"},
-	{keyMaxPause, ruleBudgetPause, "any single stop-the-world pause (DURATION)"},
+	{keyMaxAllocRate, analyze.RuleBudgetAllocRate, "allocation rate over a process's run (SIZE/s)"},
+	{keyMaxGCCPU, analyze.RuleBudgetGCCPU, "GC CPU over a process's run (PERCENT)"},
+	{keyMaxGCRate, analyze.RuleBudgetGCRate, "GC cycles per second over a process's run"},
+	{keyMaxHeap, analyze.RuleBudgetHeap, "heap in use at any cycle's start or mark end (SIZE)"},
+	{keyMaxPause, analyze.RuleBudgetPause, "any single stop-the-world pause (DURATION)"},
 }
 
 // settingDocs explains the settings of no single rule, which Rules does not
