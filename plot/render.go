@@ -3,6 +3,7 @@ package plot
 import (
 	"errors"
 	"fmt"
+	"image/png"
 	"io"
 	"path/filepath"
 	"strings"
@@ -129,7 +130,7 @@ func (b *Builder) Render(w io.Writer, f Format, id ProcessID, o RenderOptions) (
 	var cw vg.CanvasWriterTo
 	switch f {
 	case PNG:
-		cw = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(wpt, hpt), vgimg.UseDPI(96))}
+		cw = fastPNG{vgimg.NewWith(vgimg.UseWH(wpt, hpt), vgimg.UseDPI(96))}
 	case SVG:
 		cw = vgsvg.New(wpt, hpt)
 	case PDF:
@@ -138,4 +139,27 @@ func (b *Builder) Render(w io.Writer, f Format, id ProcessID, o RenderOptions) (
 	drawChart(draw.New(cw), title, b.subtitle(s), f != PDF, panels)
 	_, err = cw.WriteTo(w)
 	return err
+}
+
+// fastPNG writes its image as vgimg.PngCanvas does, but compressed for
+// speed: with the default level, compressing the chart took as long as
+// drawing it, for files a few percent smaller.
+type fastPNG struct{ *vgimg.Canvas }
+
+func (c fastPNG) WriteTo(w io.Writer) (int64, error) {
+	cw := &countingWriter{w: w}
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	err := enc.Encode(cw, c.Image())
+	return cw.n, err
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }

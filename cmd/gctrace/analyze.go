@@ -340,7 +340,9 @@ type session struct {
 	// input (--pprof), a name one input whose program has an endpoint of
 	// its own (gctrace demo). nil or empty: no attribution.
 	pprof map[string]*attributor
-	// tap sees every record after the analyzer, under mu; nil: none.
+	// tap sees every record in order, under mu; nil: none. Reading a
+	// file, it runs beside the analyzer, a batch at a time, so it must
+	// not use the analyzer's state.
 	tap func(parser.Record)
 
 	// mu serialises the analyzer between the reading goroutine and an
@@ -424,9 +426,22 @@ func (ss *session) feedFile(in *input) error {
 		if ss.closed {
 			return errClosed
 		}
-		for _, rec := range b.Records {
-			ss.take(rec)
+		// The tap (the plot's builder) needs nothing of the analyzer's,
+		// so it takes the batch on a core of its own meanwhile.
+		var tapped sync.WaitGroup
+		if tap := ss.tap; tap != nil {
+			tapped.Add(1)
+			go func() {
+				defer tapped.Done()
+				for _, rec := range b.Records {
+					tap(rec)
+				}
+			}()
 		}
+		for _, rec := range b.Records {
+			ss.analyse(rec)
+		}
+		tapped.Wait()
 		return nil
 	})
 	ss.mu.Lock()
@@ -438,9 +453,17 @@ func (ss *session) feedFile(in *input) error {
 	return err
 }
 
-// take hands one record to the analyzer, the echo and the budgets; ss.mu
-// is held.
+// take hands one record to the analyzer, the echo, the budgets and the
+// tap; ss.mu is held.
 func (ss *session) take(rec parser.Record) {
+	ss.analyse(rec)
+	if ss.tap != nil {
+		ss.tap(rec)
+	}
+}
+
+// analyse is take without the tap.
+func (ss *session) analyse(rec parser.Record) {
 	switch rec := rec.(type) {
 	case *parser.Text:
 		if ss.echo != nil {
@@ -454,9 +477,6 @@ func (ss *session) take(rec parser.Record) {
 		ss.t.note(rec)
 	}
 	ss.an.Add(rec)
-	if ss.tap != nil {
-		ss.tap(rec)
-	}
 }
 
 // feedInput is the reading loop for eachInput: feedFile for a regular

@@ -136,8 +136,8 @@ func runPlot(s *streams, opts *plotOptions) error {
 	}
 
 	b := plot.NewBuilder(plot.Options{Columns: 2 * opts.Width, Process: opts.Process})
-	// The session parses a file on one core while the analyzer (for the
-	// findings' spans) and the builder take the records on the other.
+	// The session decodes a file on every core, and the analyzer (for
+	// the findings' spans) and the builder take each batch side by side.
 	ss := &session{cfg: analyze.DefaultConfig()}
 	if !opts.Findings {
 		ss.cfg.Disable(ruleIDs()...)
