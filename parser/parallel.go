@@ -27,7 +27,9 @@ type Batch struct {
 	stats     Stats
 	openAtEnd bool
 	last      bool  // the input ends with this batch
-	err       error // a read error after the batch's records
+	ended     bool  // it ends there before the size given: the file shrank
+	tooLong   bool  // not decoded: its last line is longer than a piece may be
+	err       error // a read error, in place of the batch's records
 }
 
 // pieceSize is how many bytes of the input one batch covers, a little
@@ -36,21 +38,68 @@ type Batch struct {
 // stay a few MiB. Tests make it small, to put piece boundaries everywhere.
 var pieceSize int64 = 128 << 10
 
-// ReadParallel decodes the first size bytes of in, as a Reader of them would,
-// on several goroutines at once, and calls fn with the records in input
-// order, a Batch at a time, from the calling goroutine. It is for input
-// that can be read at any offset without waiting, a regular file: the
-// input is cut into pieces at line ends, each piece is decoded on its
-// own, and the records are put in order, numbered by line and assigned
-// to processes as the Reader does. A GC line broken across the cut is
-// put back together by decoding the two pieces again as one.
+// maxWorkers bounds the goroutines decoding pieces, and so the memory
+// held, on a machine of many cores: past a few, the one goroutine that
+// takes the records in order is the bottleneck anyway.
+const maxWorkers = 8
+
+// ReadParallel decodes the first size bytes of in, as a Reader of them
+// would, on several goroutines at once, and calls fn with the records in
+// input order, a Batch at a time, from the calling goroutine. It is for
+// input that can be read at any offset without waiting, a regular file:
+// the input is cut into pieces at line starts, each piece is decoded on
+// its own, and the records are put in order, numbered by line and
+// assigned to processes as the Reader does. A GC line broken across a cut
+// is put back together by decoding the two pieces again as one. Where
+// that keeps happening, or a line is longer than a piece may be, a
+// stretch of the input is read as one stream, and pieces resume after it.
 //
-// It stops at the first error fn returns, or at a read error after the
-// records before it, and returns that error and the counts of what was
-// read, as Reader.Stats.
+// It stops at the first error fn returns, or at a read error (the records
+// of the piece it falls in are not handed over), and returns that error
+// and the counts of what was read, as Reader.Stats. A file that shrinks
+// while it is read ends where it was found to end.
 func ReadParallel(in io.ReaderAt, size int64, name string, fn func(*Batch) error) (Stats, error) {
-	workers := runtime.GOMAXPROCS(0)
-	pieces := (size + pieceSize - 1) / pieceSize
+	sq := &sequencer{in: in, size: size, name: name, fn: fn}
+	for off := int64(0); off < size && sq.err == nil && !sq.ended; {
+		off = sq.pieces(off)
+		if off < size && sq.err == nil && !sq.ended {
+			off = sq.stream(off)
+		}
+	}
+	if sq.procs.next > 0 {
+		sq.total.Processes = sq.procs.next - 1
+	}
+	return sq.total, sq.err
+}
+
+// sequencer puts the records of ReadParallel in order and hands them on.
+type sequencer struct {
+	in         io.ReaderAt
+	size       int64
+	name       string
+	fn         func(*Batch) error
+	procs      processes
+	total      Stats // of the records handed on
+	err        error
+	ended      bool // the input was found to end before size
+	serial     *Batch
+	serialRead *Reader
+}
+
+// deliver numbers the batch's records and hands them to fn.
+func (sq *sequencer) deliver(b *Batch, st Stats) {
+	b.number(&sq.procs, sq.total.Lines)
+	sq.total.Add(st) // no processes: the pieces leave them to procs
+	if len(b.Records) > 0 && sq.err == nil {
+		sq.err = sq.fn(b)
+	}
+}
+
+// pieces decodes the input from off, a line start, in pieces, and returns
+// where a stretch must be read as one stream, or size.
+func (sq *sequencer) pieces(off int64) int64 {
+	workers := min(runtime.GOMAXPROCS(0), maxWorkers)
+	pieces := (sq.size - off + pieceSize - 1) / pieceSize
 	type job struct {
 		k    int64
 		done chan *Batch
@@ -106,19 +155,14 @@ func ReadParallel(in io.ReaderAt, size int64, name string, fn func(*Batch) error
 			defer wg.Done()
 			for j := range jobs {
 				b := getBatch()
-				b.readPiece(in, size, j.k, name)
+				b.readPiece(sq.in, off, sq.size, j.k, sq.name)
 				j.done <- b
 			}
 		}()
 	}
-	// stopAll ends the goroutines and waits for them, so that in is not
-	// read after ReadParallel returns.
-	stopped := false
-	stopAll := func() {
-		if stopped {
-			return
-		}
-		stopped = true
+	// The goroutines end before pieces returns, so that in is not read
+	// after ReadParallel returns.
+	defer func() {
 		close(stop)
 		for j := range order {
 			select {
@@ -127,61 +171,53 @@ func ReadParallel(in io.ReaderAt, size int64, name string, fn func(*Batch) error
 			}
 		}
 		wg.Wait()
-	}
-	defer stopAll()
+	}()
 
 	var (
-		total  Stats
-		procs  processes
 		carry  []byte // bytes of batches held back: a line was open at their end
 		carryK int64  // the offset carry starts at
-		err    error
 	)
 	for j := range order {
 		b := <-j.done
+		if b.tooLong {
+			// A line longer than a piece may be: read it as a stream.
+			if len(carry) > 0 {
+				return carryK
+			}
+			return b.off
+		}
 		if len(carry) > 0 {
 			// The batch before ended inside a GC line: decode the two
 			// as one piece.
 			carry = append(carry, b.data...)
-			b.decode(carry, carryK, b.end, name)
+			b.decode(carry, carryK, b.end, sq.name)
 		}
 		if b.openAtEnd && !b.last && b.err == nil {
 			if len(carry) == 0 {
 				carry = append(carry[:0], b.data...)
 				carryK = b.off
 			}
-			if int64(len(carry)) < maxCarry*pieceSize {
-				putBatch(b)
-				continue
+			putBatch(b)
+			if int64(len(carry)) >= maxCarry*pieceSize {
+				// Lines broken at cut after cut.
+				return carryK
 			}
-			// Lines broken at cut after cut: decode the rest as one
-			// stream.
-			stopAll()
-			b.reset()
-			err = b.readSerial(in, carryK, size, name, &procs, &total, fn)
-			break
+			continue
 		}
 		carry = carry[:0]
-		b.number(&procs, total.Lines)
-		total.Add(b.stats) // no processes: the pieces leave them to procs
-		if len(b.Records) > 0 {
-			err = fn(b)
+		sq.deliver(b, b.stats)
+		if sq.err == nil {
+			sq.err = b.err
 		}
-		if err == nil {
-			err = b.err
-		}
-		last := b.last
+		last, ended := b.last, b.ended
 		b.reset()
 		putBatch(b)
-		if err != nil || last {
+		if sq.err != nil || last {
+			sq.ended = ended
 			break
 		}
 	}
-	stopAll()
-	if procs.next > 0 {
-		total.Processes = procs.next - 1
-	}
-	return total, err
+	return sq.size
 }
 
 // maxCarry bounds, in pieces, how much input is held back and decoded
@@ -190,60 +226,100 @@ func ReadParallel(in io.ReaderAt, size int64, name string, fn func(*Batch) error
 // again and again.
 const maxCarry = 8
 
-// serialBatch is how many records readSerial hands over at a time.
-const serialBatch = 4096
+// Limits of the batches of a stream: records, and bytes of text, which
+// lines of up to MaxLine make large.
+const (
+	streamRecords = 4096
+	streamBytes   = 1 << 20
+)
 
-// readSerial decodes the input from offset to size with one Reader, as
-// ReadParallel's loop would, and hands the records to fn in batches.
-func (b *Batch) readSerial(in io.ReaderAt, offset, size int64, name string, procs *processes, total *Stats, fn func(*Batch) error) error {
-	r := NewReader(io.NewSectionReader(in, offset, size-offset), name)
-	r.piece = true
-	base := total.Lines
-	for more := true; more; {
+// streamMin is how far a stream reads before pieces may resume: a stretch
+// that defeated the pieces is likely to go on for a while.
+func streamMin() int64 { return 16 * pieceSize }
+
+// stream decodes the input from off, a line start, with one Reader, until
+// it stands at a line start where pieces can resume, which it returns, or
+// to the end.
+func (sq *sequencer) stream(off int64) int64 {
+	if sq.serial == nil {
+		sq.serial, sq.serialRead = new(Batch), new(Reader)
+	}
+	b, r := sq.serial, sq.serialRead
+	*r = Reader{name: sq.name, src: io.NewSectionReader(sq.in, off, sq.size-off), buf: r.buf, window: bufSize, MaxLine: DefaultMaxLine, piece: true}
+	if r.buf == nil {
+		r.buf = make([]byte, bufSize)
+	}
+	r.window = len(r.buf)
+	base := sq.total.Lines
+	for more := true; more && sq.err == nil; {
 		b.clearRecords()
-		more = b.fill(r, serialBatch)
-		b.number(procs, base)
+		more = b.fill(r, streamRecords, streamBytes)
+		b.number(&sq.procs, base)
 		if len(b.Records) > 0 {
-			if err := fn(b); err != nil {
-				total.Add(r.Stats())
-				return err
-			}
+			sq.err = sq.fn(b)
+		}
+		if used, ok := r.cleanOffset(); ok && more && used >= streamMin() {
+			sq.total.Add(r.Stats())
+			return off + used
 		}
 	}
-	total.Add(r.Stats())
-	return r.Err()
+	sq.total.Add(r.Stats())
+	if sq.err == nil {
+		sq.err = r.Err()
+	}
+	return sq.size
 }
 
-// readPiece reads the k-th piece of the input, from the first line that
-// starts in it to the first that starts after it, and decodes it.
-func (b *Batch) readPiece(in io.ReaderAt, size, k int64, name string) {
+// readPiece reads the k-th piece of the input from off, a line start, and
+// decodes it: the lines that start from off+k×pieceSize up to the next
+// piece, the last of them to its end.
+func (b *Batch) readPiece(in io.ReaderAt, off, size, k int64, name string) {
 	b.reset()
-	start, err := lineStart(in, size, k*pieceSize, &b.look)
-	end := start
-	if err == nil {
-		end, err = lineStart(in, size, (k+1)*pieceSize, &b.look)
+	lo, hi := off+k*pieceSize, min(off+(k+1)*pieceSize, size)
+	start := lo
+	if k > 0 {
+		// Only this piece's own bytes are searched: a piece inside a line
+		// that started before it is empty, so a long line costs its
+		// length once.
+		p, found, err := lineStart(in, lo, hi-1, &b.look)
+		if err != nil || !found {
+			b.off, b.end, b.err = hi, hi, err
+			b.last, b.ended = hi >= size || p < 0, p < 0
+			return
+		}
+		start = p
 	}
-	if err == nil && end > start {
-		b.data = grow(b.data, int(end-start))
-		if cap(b.gcs) == 0 {
-			// Room for a piece of GC lines, which are longer than this.
-			b.gcs = make([]GC, 0, pieceSize/96)
-			b.Records = make([]Record, 0, pieceSize/96)
+	end := size
+	if hi < size {
+		lim := min(start+2*pieceSize+DefaultMaxLine, size)
+		p, found, err := lineStart(in, hi, lim, &b.look)
+		switch {
+		case err != nil:
+			b.off, b.end, b.err, b.last = start, start, err, true
+			return
+		case p < 0: // the input ends before hi now
+			end, b.ended = hi, true
+		case found:
+			end = p
+		case lim < size:
+			b.off, b.end, b.tooLong = start, start, true
+			return
 		}
-		var n int
-		n, err = in.ReadAt(b.data, start)
-		if err == io.EOF && n < len(b.data) {
-			// The file shrank since its size was taken: it ends here.
-			end, err = start+int64(n), nil
-			b.last = true
+	}
+	b.data = grow(b.data, int(end-start))
+	n, err := in.ReadAt(b.data, start)
+	if errors.Is(err, io.EOF) {
+		if n < len(b.data) { // the file shrank since its size was taken
+			end, b.ended = start+int64(n), true
 		}
-		b.data = b.data[:n]
+		err = nil
 	}
 	if err != nil {
 		b.off, b.end, b.err, b.last = start, start, err, true
 		return
 	}
-	b.last = b.last || end >= size
+	b.data = b.data[:n]
+	b.last = end >= size || b.ended
 	b.decode(b.data, start, end, name)
 }
 
@@ -254,7 +330,7 @@ func (b *Batch) decode(data []byte, offset, end int64, name string) {
 	r := &b.rd
 	r.resetBytes(data, name)
 	r.piece = true
-	b.fill(r, 0)
+	b.fill(r, 0, 0)
 	b.stats, b.openAtEnd = r.Stats(), r.openAtEnd
 }
 
@@ -263,11 +339,12 @@ func (b *Batch) clearRecords() {
 	b.Records, b.gcs, b.rts, b.txts, b.errs, b.arena = b.Records[:0], b.gcs[:0], b.rts[:0], b.txts[:0], b.errs[:0], b.arena[:0]
 }
 
-// fill adds the records of r to the batch, at most max of them (0: no
-// limit), and reports whether r has more. A record taken before one of
-// the arrays grew points into the old array, which holds it as well.
-func (b *Batch) fill(r *Reader, max int) bool {
-	for max == 0 || len(b.Records) < max {
+// fill adds the records of r to the batch, until it holds maxRecords or
+// maxBytes of text (0: no limit), and reports whether r has more. A
+// record taken before one of the arrays grew points into the old array,
+// which holds it as well.
+func (b *Batch) fill(r *Reader, maxRecords, maxBytes int) bool {
+	for (maxRecords == 0 || len(b.Records) < maxRecords) && (maxBytes == 0 || len(b.arena) < maxBytes) {
 		n := len(b.gcs)
 		if n < cap(b.gcs) {
 			b.gcs = b.gcs[:n+1]
@@ -344,7 +421,7 @@ func (b *Batch) number(p *processes, base int64) {
 func (b *Batch) reset() {
 	b.clearRecords()
 	b.data = b.data[:0]
-	b.stats, b.openAtEnd, b.last, b.err = Stats{}, false, false, nil
+	b.stats, b.openAtEnd, b.last, b.ended, b.tooLong, b.err = Stats{}, false, false, false, false, nil
 }
 
 // Add adds the counts of t to s.
@@ -358,27 +435,27 @@ func (s *Stats) Add(t Stats) {
 	s.NULLines += t.NULLines
 }
 
-// lineStart returns where the first line that starts at or after off
-// begins: off itself when the byte before it ends a line, size when no
-// line starts from off to the end.
-func lineStart(in io.ReaderAt, size, off int64, buf *[4096]byte) (int64, error) {
-	if off <= 0 {
-		return 0, nil
-	}
-	for pos := off - 1; pos < size; {
-		n, err := in.ReadAt(buf[:min(int64(len(buf)), size-pos)], pos)
+// lineStart returns the first line start p from off to lim, off > 0: the
+// first p whose byte before is a newline. found is false when there is
+// none; p is -1 when the input ends before lim (it shrank).
+func lineStart(in io.ReaderAt, off, lim int64, buf *[4096]byte) (p int64, found bool, err error) {
+	for pos := off - 1; pos < lim; {
+		n, err := in.ReadAt(buf[:min(int64(len(buf)), lim-pos)], pos)
 		if i := bytes.IndexByte(buf[:n], '\n'); i >= 0 {
-			return pos + int64(i) + 1, nil
+			return pos + int64(i) + 1, true, nil
 		}
 		pos += int64(n)
 		if errors.Is(err, io.EOF) {
+			if pos < lim {
+				return -1, false, nil
+			}
 			break
 		}
 		if err != nil {
-			return 0, err
+			return 0, false, err
 		}
 	}
-	return size, nil
+	return 0, false, nil
 }
 
 func grow(b []byte, n int) []byte {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
+	"math/rand"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -106,6 +108,93 @@ func TestReadParallel(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Run(filepath.Base(file), func(t *testing.T) { checkParallel(t, data, pieceSizes...) })
+	}
+}
+
+// TestReadParallelLongLines puts lines longer than a piece may be, and
+// longer than MaxLine, among GC lines: those stretches are read as a
+// stream, and pieces resume after them.
+func TestReadParallelLongLines(t *testing.T) {
+	const gc = "gc 7 @0.007s 8%: 0.005+0.44+0.001 ms clock, 0.010+0.050/0/0+0.002 ms cpu, 2->3->1 MB, 4 MB goal, 2 P"
+	long := strings.Repeat("x", DefaultMaxLine+bufSize+1)
+	trace := string(benchTrace(2000))
+	cases := map[string]string{
+		"over MaxLine":           trace + long + "\n" + trace,
+		"GC line after it":       trace + long + gc + "\n" + trace,
+		"a GC head after it":     trace + long + "gc 8\napp\n @0.008s 8%: 0.005+0.44+0.001 ms clock, 0.010+0.050/0/0+0.002 ms cpu, 2->3->1 MB, 4 MB goal, 2 P\n" + trace,
+		"at the end, no newline": trace + long,
+		"only newlines":          "\n\n\n\n",
+	}
+	for name, in := range cases {
+		t.Run(name, func(t *testing.T) { checkParallel(t, []byte(in), 300, 4096, 1<<16) })
+	}
+}
+
+// eofAtEnd returns io.EOF with a full read that ends the input, as the
+// io.ReaderAt contract allows.
+type eofAtEnd struct{ data []byte }
+
+func (e eofAtEnd) ReadAt(p []byte, off int64) (int, error) {
+	n, err := bytes.NewReader(e.data).ReadAt(p, off)
+	if err == nil && off+int64(n) == int64(len(e.data)) {
+		err = io.EOF
+	}
+	return n, err
+}
+
+func TestReadParallelEOFAtEnd(t *testing.T) {
+	data := benchTrace(10)
+	st, err := ReadParallel(eofAtEnd{data}, int64(len(data)), "in", func(b *Batch) error { return nil })
+	if err != nil || st.GC != 10 {
+		t.Fatalf("ReadParallel returned %+v, %v; want 10 cycles and no error", st, err)
+	}
+}
+
+// TestReadParallelMixed reads random mixes of every kind of line, broken
+// GC lines, long lines and CRLF among them.
+func TestReadParallelMixed(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	for i := range 4 {
+		var b bytes.Buffer
+		n := 0
+		gc := func() string {
+			n++
+			return fmt.Sprintf("gc %d @%d.%03ds 8%%: 0.005+0.44+0.001 ms clock, 0.010+0.050/0/0+0.002 ms cpu, 2->3->1 MB, 4 MB goal, 2 P", n, n/1000, n%1000)
+		}
+		for range 3000 {
+			eol := "\n"
+			if rng.Intn(10) == 0 {
+				eol = "\r\n"
+			}
+			switch rng.Intn(12) {
+			case 0, 1, 2, 3:
+				b.WriteString(gc() + eol)
+			case 4:
+				l := gc()
+				k := rng.Intn(len(l))
+				b.WriteString(l[:k] + "app: tick" + eol)
+				for j := rng.Intn(10); j > 0; j-- {
+					b.WriteString("app line" + eol)
+				}
+				b.WriteString(l[k:] + eol)
+			case 5:
+				fmt.Fprintf(&b, "foo gc %d%s", n+1, eol)
+			case 6:
+				if rng.Intn(8) == 0 {
+					b.WriteString(strings.Repeat("y", []int{bufSize, DefaultMaxLine + 1}[rng.Intn(2)]) + gc() + eol)
+				}
+			case 7:
+				b.WriteString("GC forced" + eol)
+			case 8:
+				n = rng.Intn(5) // another process
+				b.WriteString(gc() + eol)
+			case 9:
+				b.WriteString("\x00bin\x00" + eol)
+			default:
+				b.WriteString("app: hello" + eol)
+			}
+		}
+		t.Run(fmt.Sprint(i), func(t *testing.T) { checkParallel(t, b.Bytes(), 64, 1000, 1<<16) })
 	}
 }
 

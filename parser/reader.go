@@ -86,6 +86,7 @@ type Reader struct {
 	// its last lines depend on the next piece.
 	piece     bool
 	openAtEnd bool
+	shifted   int64 // bytes moved out of buf before rpos: the input used is shifted+rpos
 }
 
 // slot holds one decoded record; a line can yield several (the program's
@@ -195,6 +196,7 @@ func (r *Reader) fill() {
 	if r.rpos > 0 {
 		copy(r.buf, r.buf[r.rpos:r.wpos])
 		r.wpos -= r.rpos
+		r.shifted += int64(r.rpos)
 		r.rpos = 0
 	}
 	for range maxEmptyReads {
@@ -216,6 +218,14 @@ func (r *Reader) fill() {
 }
 
 var errBadRead = errors.New("parser: reader returned an invalid count from Read")
+
+// cleanOffset reports how many bytes of the input the Reader has used,
+// when all it has used is whole lines and nothing of them is still to
+// come: no record queued, no broken GC line or long line open. A fresh
+// Reader started there yields the records this one would.
+func (r *Reader) cleanOffset() (int64, bool) {
+	return r.shifted + int64(r.rpos), r.iout >= r.nout && !r.pend.active && !r.inLong && !r.done
+}
 
 // Record returns the record read by the last call to Scan.
 func (r *Reader) Record() Record { return r.rec }

@@ -226,6 +226,10 @@ func TestAnalyzeStdinFileRead(t *testing.T) {
 	if code != 0 || out.String() != want.stdout {
 		t.Errorf("exit %d, report:\n%s\nwant, from a pipe of the same lines:\n%s", code, out.String(), want.stdout)
 	}
+	// As a read would, the analysis leaves standard input at its end.
+	if pos, err := f.Seek(0, io.SeekCurrent); err != nil || pos != int64(len(data)) {
+		t.Errorf("standard input left at %d (%v), want its end, %d", pos, err, len(data))
+	}
 }
 
 func TestAnalyzePassthrough(t *testing.T) {

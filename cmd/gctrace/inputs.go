@@ -58,7 +58,8 @@ type input struct {
 	// at is set when the input is a regular file: its reads never block
 	// and can start anywhere, so that it can be decoded in pieces at once
 	// (parser.ReadParallel). It holds the size bytes from the file's
-	// offset when it was opened on.
+	// offset on, as the file stood when it was opened: a log still being
+	// written is read up to there (to follow one, pipe it).
 	at   io.ReaderAt
 	size int64
 }
@@ -75,18 +76,28 @@ func readInput(s *streams, name string, fn func(in *input) error) error {
 		rd, isFile = f, true
 	}
 	in := &input{name: name, r: parser.NewReader(rd, name)}
+	var off int64
 	if isFile {
 		// Standard input may have been read from before: start where it
-		// stands.
+		// stands. A file that says it is empty may not be (/proc): it is
+		// read as it comes.
 		fi, err := f.Stat()
-		off, serr := f.Seek(0, io.SeekCurrent)
-		if err == nil && serr == nil && fi.Mode().IsRegular() && off <= fi.Size() {
+		var serr error
+		off, serr = f.Seek(0, io.SeekCurrent)
+		if err == nil && serr == nil && fi.Mode().IsRegular() && off < fi.Size() {
 			in.size = fi.Size() - off
 			in.at = io.NewSectionReader(f, off, in.size)
 		}
 	}
 	if err := fn(in); err != nil {
 		return err
+	}
+	if in.at != nil && name == "-" {
+		// Leave standard input where reading it ends, as a read would,
+		// for whatever reads it next.
+		if _, err := f.Seek(off+in.size, io.SeekStart); err != nil {
+			return fmt.Errorf("reading %s: %w", name, err)
+		}
 	}
 	if err := in.r.Err(); err != nil {
 		return fmt.Errorf("reading %s: %w", name, err)
