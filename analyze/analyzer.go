@@ -183,11 +183,11 @@ type proc struct {
 	nblk                   int     // blocks in use (blk); the last one is filling
 	blkCycles, blkSize     int64   // cycles in the filling block, cycles per block
 
-	overshoot, goalCycles, overshootBig int64
-	forced, periodic                    int64
-	pendingForced                       int64 // "GC forced" lines not yet followed by their cycle
-	procsMin, procsMax, procsChanges    int
-	floorHeap, floorPause, coarseClock  int64
+	overshoot, goalCycles              int64
+	periodic                           int64
+	pendingForced                      int64 // "GC forced" lines not yet followed by their cycle
+	procsMin, procsMax, procsChanges   int
+	floorHeap, floorPause, coarseClock int64
 
 	head, tail int64 // absolute slot numbers in ring; head is the next to write
 	cum        slot  // the running sums the next slot starts from
@@ -195,24 +195,20 @@ type proc struct {
 
 	gcFreq, churn, cpuWarn, cpuErr, assistS, thrash sustain
 
-	doubling            int   // doublings in a row
-	dblBase             int64 // the goal the next doubling is measured from; 0 when none
-	dblSince            int   // cycles since the base
-	dblLine, dblN       int   // where the first doubling of the run started
-	dblStart            int64
-	dblFrom             int64
-	limitRun            int
-	limitLine, limitN   int
-	limitStart          int64
-	longPauses          int64
-	longLine, longN     int
-	longStart           int64
-	forcedLine, forcedN int
-	forcedStart         int64
-	overLine, overN     int
-	overStart           int64
-	maxPause            time.Duration
-	maxPauseN           int
+	doubling          int   // doublings in a row
+	dblBase           int64 // the goal the next doubling is measured from; 0 when none
+	dblSince          int   // cycles since the base
+	dblLine, dblN     int   // where the first doubling of the run started
+	dblStart          int64
+	dblFrom           int64
+	limitRun          int
+	limitLine, limitN int
+	limitStart        int64
+	longPauses        occurrences // pauses at or above the warning level
+	forced            occurrences // user-forced cycles
+	overshootBig      occurrences // cycles over the goal by more than the excess
+	maxPause          time.Duration
+	maxPauseN         int
 
 	findings [numRules]*finding
 

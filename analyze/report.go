@@ -123,7 +123,7 @@ func (a *Analyzer) processReport(p *proc) ProcessReport {
 		IntervalMS:          p.interval.quantiles(1e6),
 		PrintedGCCPUPercent: p.printedPct,
 		OvershootCycles:     p.overshoot,
-		ForcedCycles:        p.forced,
+		ForcedCycles:        p.forced.n,
 		PeriodicCycles:      p.periodic,
 		Procs:               ProcsReport{Min: p.procsMin, Max: p.procsMax, Changes: p.procsChanges},
 		AtResolutionFloor:   a.floors(p),

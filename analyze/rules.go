@@ -381,37 +381,48 @@ func (a *Analyzer) cycleRules(p *proc, c *cycle) {
 	}
 }
 
+// occurrences counts the cycles of one kind in a process and remembers
+// the first, where a finding about them starts.
+type occurrences struct {
+	n           int64
+	line, cycle int
+	start       int64
+}
+
+func (o *occurrences) add(c *cycle) {
+	o.n++
+	if o.n == 1 {
+		o.line, o.cycle, o.start = c.g.Line, c.g.N, c.t
+	}
+}
+
+// raise raises the finding about the occurrences, or extends it to the
+// cycle c.
+func (a *Analyzer) raise(p *proc, rule int, sev Severity, o *occurrences, c *cycle) {
+	f := a.finding(p, rule, sev, o.line, o.cycle, o.start)
+	a.extend(p, f, c.g.Line, c.g.N, c.t)
+}
+
 // forcedCycle counts a user-forced cycle and judges forced-gc.
 func (a *Analyzer) forcedCycle(p *proc, c *cycle) {
 	cfg := &a.cfg
-	g, t := c.g, c.t
-	p.forced++
-	if p.forced == 1 {
-		p.forcedLine, p.forcedN, p.forcedStart = g.Line, g.N, t
-	}
-	if a.on[ruleForcedGC] && p.forced >= int64(max(cfg.ForcedGCMinCycles, 1)) &&
-		float64(p.forced)*100 >= cfg.ForcedGCMinShare*float64(p.cycles) {
-		f := a.finding(p, ruleForcedGC, Warning, p.forcedLine, p.forcedN, p.forcedStart)
-		a.extend(p, f, g.Line, g.N, t)
+	p.forced.add(c)
+	if a.on[ruleForcedGC] && p.forced.n >= int64(max(cfg.ForcedGCMinCycles, 1)) &&
+		float64(p.forced.n)*100 >= cfg.ForcedGCMinShare*float64(p.cycles) {
+		a.raise(p, ruleForcedGC, Warning, &p.forced, c)
 	}
 }
 
 // longPause counts a pause at or above the warning level.
 func (a *Analyzer) longPause(p *proc, c *cycle) {
 	cfg := &a.cfg
-	g, t := c.g, c.t
-	pause := time.Duration(c.pause)
-	p.longPauses++
-	if p.longPauses == 1 {
-		p.longLine, p.longN, p.longStart = g.Line, g.N, t
-	}
+	p.longPauses.add(c)
 	sev := Warning
-	if cfg.LongPauseError > 0 && pause >= cfg.LongPauseError {
+	if cfg.LongPauseError > 0 && time.Duration(c.pause) >= cfg.LongPauseError {
 		sev = Error
 	}
-	if sev == Error || p.longPauses >= int64(max(cfg.LongPauseMinCycles, 1)) || p.findings[ruleLongPause] != nil {
-		f := a.finding(p, ruleLongPause, sev, p.longLine, p.longN, p.longStart)
-		a.extend(p, f, g.Line, g.N, t)
+	if sev == Error || p.longPauses.n >= int64(max(cfg.LongPauseMinCycles, 1)) || p.findings[ruleLongPause] != nil {
+		a.raise(p, ruleLongPause, sev, &p.longPauses, c)
 	}
 }
 
@@ -419,15 +430,10 @@ func (a *Analyzer) longPause(p *proc, c *cycle) {
 // the excess and judges heap-overshoot.
 func (a *Analyzer) overshootCycle(p *proc, c *cycle) {
 	cfg := &a.cfg
-	g, t := c.g, c.t
-	p.overshootBig++
-	if p.overshootBig == 1 {
-		p.overLine, p.overN, p.overStart = g.Line, g.N, t
-	}
-	if a.on[ruleHeapOvershoot] && p.overshootBig >= int64(max(cfg.HeapOvershootMinCycles, 1)) &&
-		float64(p.overshootBig)*100 >= cfg.HeapOvershootMinShare*float64(p.goalCycles) {
-		f := a.finding(p, ruleHeapOvershoot, Warning, p.overLine, p.overN, p.overStart)
-		a.extend(p, f, g.Line, g.N, t)
+	p.overshootBig.add(c)
+	if a.on[ruleHeapOvershoot] && p.overshootBig.n >= int64(max(cfg.HeapOvershootMinCycles, 1)) &&
+		float64(p.overshootBig.n)*100 >= cfg.HeapOvershootMinShare*float64(p.goalCycles) {
+		a.raise(p, ruleHeapOvershoot, Warning, &p.overshootBig, c)
 	}
 }
 
@@ -629,19 +635,19 @@ func (a *Analyzer) describe(p *proc, rep *ProcessReport, f *finding) (string, []
 			[]Figure{{"max_gc_cpu_percent", v[0], "%"}, {"held_s", v[1], "s"}, {"gc_cpu_percent", rep.GCCPUPercent, "%"}}
 	case RuleLongPause:
 		return fmt.Sprintf("%d pause(s) of %s or more, longest %s (gc %d); p99 %.3g ms",
-				p.longPauses, a.cfg.LongPauseWarning, p.maxPause, p.maxPauseN, rep.PauseMS.P99),
-			[]Figure{{"long_pauses", float64(p.longPauses), "cycles"}, {"max_pause_ms", float64(p.maxPause) / 1e6, "ms"}, {"pause_p99_ms", rep.PauseMS.P99, "ms"}}
+				p.longPauses.n, a.cfg.LongPauseWarning, p.maxPause, p.maxPauseN, rep.PauseMS.P99),
+			[]Figure{{"long_pauses", float64(p.longPauses.n), "cycles"}, {"max_pause_ms", float64(p.maxPause) / 1e6, "ms"}, {"pause_p99_ms", rep.PauseMS.P99, "ms"}}
 	case RuleMarkAssist:
 		return fmt.Sprintf("assists did up to %.0f%% of mark work over %s windows, with GC CPU up to %.0f%%, for %.1fs; %.0f%% overall",
 				v[0], a.windowName(), v[2], v[1], rep.AssistPercent),
 			[]Figure{{"max_assist_percent", v[0], "%"}, {"max_gc_cpu_percent", v[2], "%"}, {"held_s", v[1], "s"}, {"assist_percent", rep.AssistPercent, "%"}}
 	case RuleForcedGC:
-		return fmt.Sprintf("%d of %d cycles were forced (runtime.GC or debug.FreeOSMemory)", p.forced, p.cycles),
-			[]Figure{{"forced_cycles", float64(p.forced), "cycles"}, {"cycles", float64(p.cycles), "cycles"}}
+		return fmt.Sprintf("%d of %d cycles were forced (runtime.GC or debug.FreeOSMemory)", p.forced.n, p.cycles),
+			[]Figure{{"forced_cycles", float64(p.forced.n), "cycles"}, {"cycles", float64(p.cycles), "cycles"}}
 	case RuleHeapOvershoot:
 		return fmt.Sprintf("heap at mark end exceeded the goal by more than %.0f%% in %d of %d cycles (goal ≥ %s)",
-				a.cfg.HeapOvershootMinExcess, p.overshootBig, p.goalCycles, formatSize(float64(a.cfg.HeapOvershootMinHeap))),
-			[]Figure{{"overshoot_cycles", float64(p.overshootBig), "cycles"}, {"cycles", float64(p.goalCycles), "cycles"}}
+				a.cfg.HeapOvershootMinExcess, p.overshootBig.n, p.goalCycles, formatSize(float64(a.cfg.HeapOvershootMinHeap))),
+			[]Figure{{"overshoot_cycles", float64(p.overshootBig.n), "cycles"}, {"cycles", float64(p.goalCycles), "cycles"}}
 	case RuleMemoryLimitPressure:
 		return fmt.Sprintf("heap goal %.0f MB is %.0f%% of the %.0f MB GOGC=%.0f would set, %d cycles in a row; %.1f GCs/s, GC CPU up to %.0f%%",
 				v[0], v[2], v[1], v[4], int(v[3]), rep.GCPerSecond, rep.GCCPUPercentMaxWindow),

@@ -3,9 +3,6 @@ package parser
 import (
 	"bytes"
 	"fmt"
-	"os"
-	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
 )
@@ -18,21 +15,7 @@ func checkBytes(t *testing.T, data []byte) {
 	orig := bytes.Clone(data)
 	want := NewReader(bytes.NewReader(data), "in")
 	got := NewReaderBytes(data, "in")
-	for n := 0; ; n++ {
-		ok1, ok2 := want.Scan(), got.Scan()
-		if ok1 != ok2 {
-			t.Fatalf("record %d: streamed %v, from bytes %v", n, ok1, ok2)
-		}
-		if !ok1 {
-			break
-		}
-		if r1, r2 := want.Record(), got.Record(); !reflect.DeepEqual(r1, r2) {
-			t.Fatalf("record %d:\nstreamed   %#v\nfrom bytes %#v", n, r1, r2)
-		}
-	}
-	if want.Stats() != got.Stats() || want.Err() != got.Err() {
-		t.Fatalf("streamed ends with %+v, %v; from bytes with %+v, %v", want.Stats(), want.Err(), got.Stats(), got.Err())
-	}
+	sameRecords(t, want, got, "NewReaderBytes", func(int) bool { return got.Scan() })
 	if !bytes.Equal(data, orig) {
 		t.Fatal("the Reader wrote to its input")
 	}
@@ -60,14 +43,7 @@ func TestReaderBytes(t *testing.T) {
 		t.Run(name, func(t *testing.T) { checkBytes(t, []byte(in)) })
 	}
 	checkBytes(t, benchTrace(5000))
-	files, _ := filepath.Glob("../testdata/*/*.log")
-	for _, file := range files {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Run(filepath.Base(file), func(t *testing.T) { checkBytes(t, data) })
-	}
+	eachTrace(t, func(t *testing.T, data []byte) { checkBytes(t, data) })
 }
 
 func FuzzReaderBytes(f *testing.F) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"runtime"
+	"slices"
 	"sync"
 )
 
@@ -27,7 +28,6 @@ type Batch struct {
 	stats     Stats
 	openAtEnd bool
 	last      bool  // the input ends with this batch
-	ended     bool  // it ends there before the size given: the file shrank
 	tooLong   bool  // not decoded: its last line is longer than a piece may be
 	err       error // a read error, in place of the batch's records
 }
@@ -60,9 +60,9 @@ const maxWorkers = 8
 // while it is read ends where it was found to end.
 func ReadParallel(in io.ReaderAt, size int64, name string, fn func(*Batch) error) (Stats, error) {
 	sq := &sequencer{in: in, size: size, name: name, fn: fn}
-	for off := int64(0); off < size && sq.err == nil && !sq.ended; {
+	for off := int64(0); off < size && sq.err == nil; {
 		off = sq.pieces(off)
-		if off < size && sq.err == nil && !sq.ended {
+		if off < size && sq.err == nil {
 			off = sq.stream(off)
 		}
 	}
@@ -74,25 +74,13 @@ func ReadParallel(in io.ReaderAt, size int64, name string, fn func(*Batch) error
 
 // sequencer puts the records of ReadParallel in order and hands them on.
 type sequencer struct {
-	in         io.ReaderAt
-	size       int64
-	name       string
-	fn         func(*Batch) error
-	procs      processes
-	total      Stats // of the records handed on
-	err        error
-	ended      bool // the input was found to end before size
-	serial     *Batch
-	serialRead *Reader
-}
-
-// deliver numbers the batch's records and hands them to fn.
-func (sq *sequencer) deliver(b *Batch, st Stats) {
-	b.number(&sq.procs, sq.total.Lines)
-	sq.total.Add(st) // no processes: the pieces leave them to procs
-	if len(b.Records) > 0 && sq.err == nil {
-		sq.err = sq.fn(b)
-	}
+	in    io.ReaderAt
+	size  int64
+	name  string
+	fn    func(*Batch) error
+	procs processes
+	total Stats // of the records handed on
+	err   error
 }
 
 // pieces decodes the input from off, a line start, in pieces, and returns
@@ -205,15 +193,18 @@ func (sq *sequencer) pieces(off int64) int64 {
 			continue
 		}
 		carry = carry[:0]
-		sq.deliver(b, b.stats)
+		b.number(&sq.procs, sq.total.Lines)
+		sq.total.Add(b.stats) // no processes: the pieces leave them to procs
+		if len(b.Records) > 0 {
+			sq.err = sq.fn(b)
+		}
 		if sq.err == nil {
 			sq.err = b.err
 		}
-		last, ended := b.last, b.ended
+		last := b.last
 		b.reset()
 		putBatch(b)
 		if sq.err != nil || last {
-			sq.ended = ended
 			break
 		}
 	}
@@ -241,15 +232,9 @@ func streamMin() int64 { return 16 * pieceSize }
 // it stands at a line start where pieces can resume, which it returns, or
 // to the end.
 func (sq *sequencer) stream(off int64) int64 {
-	if sq.serial == nil {
-		sq.serial, sq.serialRead = new(Batch), new(Reader)
-	}
-	b, r := sq.serial, sq.serialRead
-	*r = Reader{name: sq.name, src: io.NewSectionReader(sq.in, off, sq.size-off), buf: r.buf, window: bufSize, MaxLine: DefaultMaxLine, piece: true}
-	if r.buf == nil {
-		r.buf = make([]byte, bufSize)
-	}
-	r.window = len(r.buf)
+	b := new(Batch)
+	r := NewReader(io.NewSectionReader(sq.in, off, sq.size-off), sq.name)
+	r.piece = true
 	base := sq.total.Lines
 	for more := true; more && sq.err == nil; {
 		b.clearRecords()
@@ -283,8 +268,7 @@ func (b *Batch) readPiece(in io.ReaderAt, off, size, k int64, name string) {
 		// length once.
 		p, found, err := lineStart(in, lo, hi-1, &b.look)
 		if err != nil || !found {
-			b.off, b.end, b.err = hi, hi, err
-			b.last, b.ended = hi >= size || p < 0, p < 0
+			b.off, b.end, b.err, b.last = hi, hi, err, hi >= size || p < 0
 			return
 		}
 		start = p
@@ -298,7 +282,7 @@ func (b *Batch) readPiece(in io.ReaderAt, off, size, k int64, name string) {
 			b.off, b.end, b.err, b.last = start, start, err, true
 			return
 		case p < 0: // the input ends before hi now
-			end, b.ended = hi, true
+			end, b.last = hi, true
 		case found:
 			end = p
 		case lim < size:
@@ -306,11 +290,11 @@ func (b *Batch) readPiece(in io.ReaderAt, off, size, k int64, name string) {
 			return
 		}
 	}
-	b.data = grow(b.data, int(end-start))
+	b.data = slices.Grow(b.data[:0], int(end-start))[:end-start]
 	n, err := in.ReadAt(b.data, start)
 	if errors.Is(err, io.EOF) {
 		if n < len(b.data) { // the file shrank since its size was taken
-			end, b.ended = start+int64(n), true
+			end, b.last = start+int64(n), true
 		}
 		err = nil
 	}
@@ -319,7 +303,7 @@ func (b *Batch) readPiece(in io.ReaderAt, off, size, k int64, name string) {
 		return
 	}
 	b.data = b.data[:n]
-	b.last = end >= size || b.ended
+	b.last = b.last || end >= size
 	b.decode(b.data, start, end, name)
 }
 
@@ -421,7 +405,7 @@ func (b *Batch) number(p *processes, base int64) {
 func (b *Batch) reset() {
 	b.clearRecords()
 	b.data = b.data[:0]
-	b.stats, b.openAtEnd, b.last, b.ended, b.tooLong, b.err = Stats{}, false, false, false, false, nil
+	b.stats, b.openAtEnd, b.last, b.tooLong, b.err = Stats{}, false, false, false, nil
 }
 
 // Add adds the counts of t to s.
@@ -456,11 +440,4 @@ func lineStart(in io.ReaderAt, off, lim int64, buf *[4096]byte) (p int64, found 
 		}
 	}
 	return 0, false, nil
-}
-
-func grow(b []byte, n int) []byte {
-	if cap(b) < n {
-		return make([]byte, n)
-	}
-	return b[:n]
 }

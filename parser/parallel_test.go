@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -101,14 +99,7 @@ func TestReadParallel(t *testing.T) {
 		}
 	}
 	checkParallel(t, broken.Bytes(), pieceSizes...)
-	files, _ := filepath.Glob("../testdata/*/*.log")
-	for _, file := range files {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Run(filepath.Base(file), func(t *testing.T) { checkParallel(t, data, pieceSizes...) })
-	}
+	eachTrace(t, func(t *testing.T, data []byte) { checkParallel(t, data, pieceSizes...) })
 }
 
 // TestReadParallelLongLines puts lines longer than a piece may be, and

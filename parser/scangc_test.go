@@ -21,25 +21,35 @@ func checkScanGC(t *testing.T, data []byte) {
 	for i := range slots {
 		slots[i].Old.Heap0, slots[i].Old.Yields[2], slots[i].N = 7, 9, 99
 	}
-	for n := 0; ; n++ {
+	sameRecords(t, want, got, "ScanGC", func(n int) bool {
 		g := &slots[n%len(slots)]
-		ok1, ok2 := want.Scan(), got.ScanGC(g)
+		ok := got.ScanGC(g)
+		if gc, isGC := got.Record().(*GC); ok && isGC && gc != g {
+			t.Fatalf("record %d: ScanGC left the GC record in the Reader", n)
+		}
+		return ok
+	})
+}
+
+// sameRecords reads want with Scan and got with next, which returns what
+// got's way of reading (label) returns for record n, and wants the same
+// records, stats and error from both.
+func sameRecords(t *testing.T, want, got *Reader, label string, next func(n int) bool) {
+	t.Helper()
+	for n := 0; ; n++ {
+		ok1, ok2 := want.Scan(), next(n)
 		if ok1 != ok2 {
-			t.Fatalf("record %d: Scan %v, ScanGC %v", n, ok1, ok2)
+			t.Fatalf("record %d: Scan %v, %s %v", n, ok1, label, ok2)
 		}
 		if !ok1 {
 			break
 		}
-		r1, r2 := want.Record(), got.Record()
-		if gc, isGC := r2.(*GC); isGC && gc != g {
-			t.Fatalf("record %d: ScanGC left the GC record in the Reader", n)
-		}
-		if !reflect.DeepEqual(r1, r2) {
-			t.Fatalf("record %d:\nScan   %#v\nScanGC %#v", n, r1, r2)
+		if r1, r2 := want.Record(), got.Record(); !reflect.DeepEqual(r1, r2) {
+			t.Fatalf("record %d:\nScan %#v\n%s %#v", n, r1, label, r2)
 		}
 	}
 	if want.Stats() != got.Stats() || want.Err() != got.Err() {
-		t.Fatalf("Scan ends with %+v, %v; ScanGC with %+v, %v", want.Stats(), want.Err(), got.Stats(), got.Err())
+		t.Fatalf("Scan ends with %+v, %v; %s with %+v, %v", want.Stats(), want.Err(), label, got.Stats(), got.Err())
 	}
 }
 
@@ -48,13 +58,20 @@ func TestScanGC(t *testing.T) {
 	checkScanGC(t, []byte("gc 6app: tick\n @0.006s 8%: 0.005+0.44+0.001 ms clock, 0.010+0.050/0/0+0.002 ms cpu, 2->3->1 MB, 4 MB goal, 2 P\n"+
 		"gc14(2): 1+1+0 ms 10 -> 5 MB 58439 -> 8912 (573381-564469) objects 184 handoff\n"+
 		"gc 7 @0.007s 8%: 0.005+0.44+0.001 ms clock, 0.010+0.050/0/0+0.002 ms cpu, 2->3->1 MB, 4 MB goal, 2 P\n"))
+	eachTrace(t, func(t *testing.T, data []byte) { checkScanGC(t, data) })
+}
+
+// eachTrace runs check on every trace under testdata, in a subtest named
+// after it.
+func eachTrace(t *testing.T, check func(t *testing.T, data []byte)) {
+	t.Helper()
 	files, _ := filepath.Glob("../testdata/*/*.log")
 	for _, file := range files {
 		data, err := os.ReadFile(file)
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Run(filepath.Base(file), func(t *testing.T) { checkScanGC(t, data) })
+		t.Run(filepath.Base(file), func(t *testing.T) { check(t, data) })
 	}
 }
 

@@ -1,6 +1,7 @@
 package plot
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"image/png"
@@ -147,19 +148,10 @@ func (b *Builder) Render(w io.Writer, f Format, id ProcessID, o RenderOptions) (
 type fastPNG struct{ *vgimg.Canvas }
 
 func (c fastPNG) WriteTo(w io.Writer) (int64, error) {
-	cw := &countingWriter{w: w}
+	var buf bytes.Buffer
 	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	err := enc.Encode(cw, c.Image())
-	return cw.n, err
-}
-
-type countingWriter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *countingWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
+	if err := enc.Encode(&buf, c.Image()); err != nil {
+		return 0, err
+	}
+	return buf.WriteTo(w)
 }
