@@ -71,7 +71,7 @@ type Exporter struct {
 	opts  Options
 	limit int
 	descs struct {
-		cycles, forced, allocated, gcCPU, assist, pause, pauseHist *prometheus.Desc
+		cycles, forced, allocated, gcCPU, assist, pause, pauseHist  *prometheus.Desc
 		heapLive, heapGoal, heapStart, stacks, globals, procs, gogc *prometheus.Desc
 		findings, active, folded                                    *prometheus.Desc
 	}

@@ -48,7 +48,7 @@ var (
 	seriesActive = Series{"gctrace_findings_active", "gauge", []string{"process", "rule", "severity"},
 		"1 while a finding still holds at its process's latest cycle, 0 once it no longer does."}
 	seriesProcesses = Series{"gctrace_processes_folded_total", "counter", nil,
-		"Processes whose series were folded into process=\"other\" to keep the number of process label values bounded."}
+		"Processes whose series were folded into the series with process label other, to keep the number of process label values bounded."}
 )
 
 // Catalogue returns every series gctrace exposes, in exposition order.
