@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gctrace/gctrace/analyze"
+	"github.com/gctrace/gctrace/engine"
 	"github.com/gctrace/gctrace/parser"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -43,6 +44,7 @@ type analyzeOptions struct {
 	Stream      bool
 	Analysis    analysisOptions
 	Pprof       pprofOptions
+	Metrics     metricsOptions
 	Args        []string
 }
 
@@ -114,6 +116,9 @@ and exits with status 2.`,
 			if err := opts.Pprof.check(); err != nil {
 				return err
 			}
+			if err := opts.Metrics.check(); err != nil {
+				return err
+			}
 			opts.Args = args
 			if runF != nil {
 				return runF(opts)
@@ -127,6 +132,7 @@ and exits with status 2.`,
 	fl.BoolVar(&opts.Stream, "stream", true, "print each finding the moment it is detected")
 	opts.Analysis.addFlags(fl)
 	opts.Pprof.addFlags(fl)
+	opts.Metrics.addFlags(fl)
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json", "markdown"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -147,6 +153,14 @@ func runAnalyze(s *streams, opts *analyzeOptions) error {
 	}
 	if opts.Pprof.URL != "" {
 		ss.pprof = map[string]*attributor{"": newAttributor(opts.Pprof, ss.live)}
+	}
+	exp, stop, err := opts.Metrics.start(len(opts.Args))
+	if err != nil {
+		return err
+	}
+	defer stop()
+	if exp != nil {
+		ss.sub = exp
 	}
 	ss.start()
 	interrupted, err := ss.readAll(s, opts.Args)
@@ -344,6 +358,8 @@ type session struct {
 	// file, it runs beside the analyzer, a batch at a time, so it must
 	// not use the analyzer's state.
 	tap func(parser.Record)
+	// sub is an output of the stream (the metrics endpoint); nil: none.
+	sub engine.Subscriber
 
 	// mu serialises the analyzer between the reading goroutine and an
 	// interrupt, which reports while the read may still be blocked.
@@ -384,6 +400,9 @@ func (ss *session) allocRate(file string, process int) float64 {
 func (ss *session) found(f analyze.Finding) {
 	if ss.live != nil {
 		ss.live.say("gctrace: " + findingLine(&f))
+	}
+	if ss.sub != nil {
+		ss.sub.Finding(f)
 	}
 	a := ss.pprof[f.File]
 	if a == nil {
@@ -477,6 +496,9 @@ func (ss *session) analyse(rec parser.Record) {
 		ss.t.note(rec)
 	}
 	ss.an.Add(rec)
+	if ss.sub != nil {
+		ss.sub.Record(rec)
+	}
 }
 
 // feedInput is the reading loop for eachInput: feedFile for a regular
@@ -558,6 +580,9 @@ func (ss *session) finish(w io.Writer) *analysis {
 	}
 	fillAdvice(rep.Findings)
 	rep.SortFindings()
+	if ss.sub != nil {
+		ss.sub.Done(rep, false)
+	}
 	if ss.live != nil {
 		ss.live.flushHeld()
 		ss.live.flush()

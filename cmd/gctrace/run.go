@@ -23,6 +23,7 @@ type runOptions struct {
 	Analysis analysisOptions
 	Budgets  budgets
 	Pprof    pprofOptions
+	Metrics  metricsOptions
 	Prog     string
 	Args     []string
 }
@@ -80,6 +81,9 @@ Flags go before PROG; everything from PROG on is PROG's.`,
 			if err := opts.Pprof.check(); err != nil {
 				return err
 			}
+			if err := opts.Metrics.check(); err != nil {
+				return err
+			}
 			opts.Prog, opts.Args = args[0], args[1:]
 			if runF != nil {
 				return runF(opts)
@@ -96,6 +100,7 @@ Flags go before PROG; everything from PROG on is PROG's.`,
 	opts.Budgets.addFlags(fl)
 	opts.Analysis.addFlags(fl)
 	opts.Pprof.addFlags(fl)
+	opts.Metrics.addFlags(fl)
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json", "markdown"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -119,6 +124,12 @@ func runRun(s *streams, opts *runOptions) error {
 		defer f.Close()
 		reportFile = f
 	}
+	// Likewise an address that cannot be served.
+	exp, stopMetrics, err := opts.Metrics.start(1)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
 	cmd := exec.Command(opts.Prog, opts.Args...)
 	cmd.Env = withGCTrace(os.Environ())
 	cmd.Stdin = s.In
@@ -146,6 +157,9 @@ func runRun(s *streams, opts *runOptions) error {
 
 	errW := newLineWriter(s.Err, true)
 	ss := &session{cfg: opts.Analysis.Config}
+	if exp != nil {
+		ss.sub = exp
+	}
 	if opts.Budgets.active() {
 		ss.gate = &opts.Budgets
 	}
