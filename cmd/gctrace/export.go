@@ -4,7 +4,11 @@ import (
 	"bufio"
 	"encoding/csv"
 	"strconv"
+	"time"
 	"unicode/utf8"
+
+	"github.com/gctrace/gctrace/analyze"
+	"github.com/gctrace/gctrace/metrics"
 
 	"github.com/gctrace/gctrace/parser"
 	"github.com/spf13/cobra"
@@ -16,12 +20,18 @@ type exportFormat string
 const (
 	exportJSONL exportFormat = "jsonl"
 	exportCSV   exportFormat = "csv"
+	exportOM    exportFormat = "openmetrics"
 )
 
 type exportOptions struct {
 	Format exportFormat
 	GCOnly bool
 	Args   []string
+	// For openmetrics: the labels, the bound on processes, the analysis
+	// settings and the sampling step.
+	Metrics metricsOptions
+	Config  analyze.Config
+	Step    time.Duration
 }
 
 func newCmdExport(s *streams, runF func(*exportOptions) error) *cobra.Command {
@@ -29,7 +39,7 @@ func newCmdExport(s *streams, runF func(*exportOptions) error) *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
 		Use:   "export [FILE...]",
-		Short: "Write the parsed trace as JSON lines or CSV",
+		Short: "Write the parsed trace as JSON lines or CSV, or its metrics as OpenMetrics",
 		Long: `Export decodes every line of the GC trace and writes one record per line,
 for jq, pandas, DuckDB or a spreadsheet. It reads the named files in order,
 or standard input when there are none or the name is "-".
@@ -42,20 +52,34 @@ print are null. Other runtime lines ("GC forced", scavenger, pacer, scan,
 checkfinalizers) become records of their own kind carrying their text; use
 --gc-only to leave them out. The program's own output is not exported.
 
+--format openmetrics writes instead the Prometheus series that gctrace run
+--metrics serves (see the README), for the node_exporter textfile collector
+or "promtool tsdb create-blocks-from openmetrics". When the lines carry
+timestamps (kubectl logs --timestamps, Docker, CRI), the series are sampled
+every --step of the trace's time; otherwise once, at the file's
+modification time (now for standard input). --label and
+--metrics-max-processes work as for --metrics.
+
 When reading a pipe, each record is written as soon as its line arrives.
 At the end a count of lines read, parsed, passed over and not understood
 goes to standard error, with the position of each line not understood.`,
 		Example: `  GODEBUG=gctrace=1 ./server 2>&1 | gctrace export > cycles.jsonl
   gctrace export --format csv run.log > cycles.csv
+  gctrace export --format openmetrics --label service=api run.log > gc.om
   gctrace export run.log | jq -r 'select(.kind=="gc") | [.start_s, .heap_live_mib] | @tsv'`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch f := exportFormat(format); f {
-			case exportJSONL, exportCSV:
+			case exportJSONL, exportCSV, exportOM:
 				opts.Format = f
 			default:
-				return usagef("unknown format %q (want jsonl or csv)", format)
+				return usagef("unknown format %q (want jsonl, csv or openmetrics)", format)
 			}
+			opts.Metrics.Addr = "-" // labels need no address here
+			if err := opts.Metrics.check(); err != nil {
+				return err
+			}
+			opts.Config = analyze.DefaultConfig()
 			opts.Args = args
 			if runF != nil {
 				return runF(opts)
@@ -63,9 +87,12 @@ goes to standard error, with the position of each line not understood.`,
 			return runExport(s, opts)
 		},
 	}
-	cmd.Flags().StringVarP(&format, "format", "f", string(exportJSONL), "output format: jsonl or csv")
+	cmd.Flags().StringVarP(&format, "format", "f", string(exportJSONL), "output format: jsonl, csv or openmetrics")
 	cmd.Flags().BoolVar(&opts.GCOnly, "gc-only", false, "export GC cycles only, not the other runtime lines")
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"jsonl", "csv"}, cobra.ShellCompDirectiveNoFileComp))
+	cmd.Flags().StringArrayVar(&opts.Metrics.RawLabels, "label", nil, "openmetrics: put `key=value` on every series (repeatable)")
+	cmd.Flags().IntVar(&opts.Metrics.MaxProcesses, "metrics-max-processes", metrics.DefaultMaxProcesses, "openmetrics: keep series for the `N` most recent processes, the rest under process=\"other\"")
+	cmd.Flags().DurationVar(&opts.Step, "step", metrics.DefaultStep, "openmetrics: sample every `d` of the trace's time when its lines carry timestamps")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"jsonl", "csv", "openmetrics"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
@@ -76,6 +103,9 @@ var exportColumns = []string{"file", "line", "process", "gc", "start_s", "gc_cpu
 	"procs", "forced", "leak_check", "kind", "text"}
 
 func runExport(s *streams, opts *exportOptions) error {
+	if opts.Format == exportOM {
+		return runExportOpenMetrics(s, opts)
+	}
 	out := bufio.NewWriterSize(s.Out, 64<<10)
 	var cw *csv.Writer
 	if opts.Format == exportCSV {
