@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/prometheus/common/expfmt"
 	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
 )
 
 // DefaultStep is how far apart in trace time History takes its samples:
