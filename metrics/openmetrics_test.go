@@ -47,7 +47,7 @@ func TestOpenMetricsBackfill(t *testing.T) {
 	t0 := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
 	for i, line := range strings.SplitAfter(string(raw), "\n") {
 		if line != "" {
-			log.WriteString(t0.Add(time.Duration(i) * 200 * time.Millisecond).Format(time.RFC3339Nano) + " " + line)
+			log.WriteString(t0.Add(time.Duration(i)*200*time.Millisecond).Format(time.RFC3339Nano) + " " + line)
 		}
 	}
 	e, err := New(Options{})
