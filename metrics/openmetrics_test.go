@@ -113,3 +113,10 @@ func mustFloat(t *testing.T, s string) float64 {
 	}
 	return f
 }
+
+func writeFile(t *testing.T, name, text string) {
+	t.Helper()
+	if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

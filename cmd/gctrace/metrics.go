@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gctrace/gctrace/metrics"
@@ -18,6 +19,10 @@ type metricsOptions struct {
 	RawLabels    []string
 	Labels       []metrics.Label // resolved from RawLabels
 	MaxProcesses int
+	// Linger keeps the endpoint up after the input ends until it has
+	// been scraped once more, at most this long: the last scrape then
+	// holds the final values.
+	Linger time.Duration
 }
 
 func (o *metricsOptions) addFlags(fl *pflag.FlagSet) {
@@ -25,6 +30,7 @@ func (o *metricsOptions) addFlags(fl *pflag.FlagSet) {
 	fl.StringArrayVar(&o.RawLabels, "label", nil, "put `key=value` on every metric series (repeatable, e.g. --label service=api)")
 	fl.IntVar(&o.MaxProcesses, "metrics-max-processes", metrics.DefaultMaxProcesses,
 		"keep series for the `N` most recently active processes; older ones are added up under process=\"other\"")
+	fl.DurationVar(&o.Linger, "metrics-linger", 0, "after the input ends, keep serving /metrics until the next scrape, at most `d` (e.g. 1m), so that it sees the final values")
 }
 
 // check resolves the labels; a bad one is a usage error.
@@ -48,12 +54,13 @@ func (o *metricsOptions) check() error {
 
 // start serves the exporter on the address, or returns nil, nil when
 // --metrics is not given. inputs is how many inputs are read: with
-// several, process labels name their input.
-func (o *metricsOptions) start(inputs int) (*metrics.Exporter, func(), error) {
+// several, process labels name their input. stop waits for the final
+// scrape (--metrics-linger) and closes the server.
+func (o *metricsOptions) start(inputs int) (e *metrics.Exporter, stop func(), err error) {
 	if o.Addr == "" {
 		return nil, func() {}, nil
 	}
-	e, err := metrics.New(metrics.Options{Labels: o.Labels, MaxProcesses: o.MaxProcesses, QualifyProcess: inputs > 1})
+	e, err = metrics.New(metrics.Options{Labels: o.Labels, MaxProcesses: o.MaxProcesses, QualifyProcess: inputs > 1})
 	if err != nil {
 		return nil, nil, usagef("--metrics: %v", err)
 	}
@@ -61,11 +68,42 @@ func (o *metricsOptions) start(inputs int) (*metrics.Exporter, func(), error) {
 	if err != nil {
 		return nil, nil, &exitStatus{code: exitError, msg: fmt.Sprintf("cannot serve metrics on %s: %v", o.Addr, unwrapOp(err))}
 	}
+	var (
+		mu      sync.Mutex
+		ending  bool
+		scraped = make(chan struct{})
+	)
+	h := e.Handler()
 	mux := http.NewServeMux()
-	mux.Handle("/metrics", e.Handler())
+	mux.HandleFunc("/metrics", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		final := ending
+		mu.Unlock()
+		h.ServeHTTP(w, r)
+		if final {
+			mu.Lock()
+			if ending {
+				ending = false
+				close(scraped)
+			}
+			mu.Unlock()
+		}
+	})
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
-	return e, func() { _ = srv.Close() }, nil
+	stop = func() {
+		if o.Linger > 0 {
+			mu.Lock()
+			ending = true
+			mu.Unlock()
+			select {
+			case <-scraped:
+			case <-time.After(o.Linger):
+			}
+		}
+		_ = srv.Close()
+	}
+	return e, stop, nil
 }
 
 // unwrapOp drops the "listen tcp ADDR:" the message already says.
