@@ -91,6 +91,17 @@ and live-heap-growth, the heap profile. The result is printed as an
 "attribution:" line when it arrives and added to the finding in the report.
 A failed pull is a note in the report, never a failure.
 
+--metrics ADDR serves Prometheus series on ADDR/metrics while reading: GC
+cycles, bytes allocated, GC and assist CPU, pauses (a histogram too), heap
+live, goal and at start, stacks, globals, GOMAXPROCS, effective GOGC, and
+findings by rule and severity; the README lists them. Each series has a
+process label (the process id in the trace, FILE#ID when several files are read), plus the
+--label key=value pairs. Only the --metrics-max-processes most recently
+active processes keep series of their own; older ones are added up under
+process="other", so memory and series stay flat under "go test ./...".
+--metrics-linger D keeps the endpoint up after the end until the next
+scrape (at most D).
+
 Thresholds: --set NAME=VALUE changes one (see gctrace rules for the names),
 --rules turns rules off or on, --config FILE reads both from a file (see
 gctrace check --help for its format). Flags override the file.
@@ -102,6 +113,7 @@ and exits with status 2.`,
   GODEBUG=gctrace=1 ./bomb 2>&1 | gctrace analyze --pprof http://localhost:6060
   GODEBUG=gctrace=1 go test -run TestBig ./... 2>&1 | gctrace analyze
   kubectl logs --timestamps deploy/api | gctrace analyze --format markdown > gc.md
+  GODEBUG=gctrace=1 ./server 2>&1 | gctrace analyze --metrics 127.0.0.1:9464 --label service=api
   gctrace analyze --format json run.log | jq '.findings[] | .rule'`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -58,10 +58,22 @@ The budget flags of gctrace check (--max-gc-cpu, --max-pause, --max-gc-rate,
 but a finding is at or above --fail-on, the exit status is 1. A PROG that
 ran no GC cycle at all (its heap stayed under the 4 MiB minimum) passes.
 
+--metrics ADDR serves Prometheus series on ADDR/metrics while reading: GC
+cycles, bytes allocated, GC and assist CPU, pauses (a histogram too), heap
+live, goal and at start, stacks, globals, GOMAXPROCS, effective GOGC, and
+findings by rule and severity; the README lists them. Each series has a
+process label (the process id in the trace), plus the
+--label key=value pairs. Only the --metrics-max-processes most recently
+active processes keep series of their own; older ones are added up under
+process="other", so memory and series stay flat under "go test ./...".
+--metrics-linger D keeps the endpoint up after the end until the next
+scrape (at most D).
+
 Flags go before PROG; everything from PROG on is PROG's.`,
 		Example: `  gctrace run -- ./server -addr :8080
   gctrace run --quiet-gc --pprof http://localhost:6060 -- ./bomb --scenario dog
   gctrace run --max-gc-cpu 10 --max-pause 5ms -- go test ./...
+  gctrace run --metrics 127.0.0.1:9464 --label service=api -- ./server
   gctrace run --quiet-gc --format json -o report.json -- ./batch input.csv`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
