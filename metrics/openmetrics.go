@@ -95,6 +95,30 @@ func labelKey(m *dto.Metric) string {
 // WriteOpenMetrics writes every sample: families by name, series by
 // labels, samples in time order, then "# EOF".
 func (h *History) WriteOpenMetrics(w io.Writer) error {
+	for _, mf := range h.families(false) {
+		if _, err := expfmt.MetricFamilyToOpenMetrics(w, mf); err != nil {
+			return err
+		}
+	}
+	_, err := expfmt.FinalizeOpenMetrics(w)
+	return err
+}
+
+// WriteText writes the last sample of every series, without timestamps,
+// in the Prometheus text format: what the node_exporter textfile collector
+// reads, which refuses timestamps.
+func (h *History) WriteText(w io.Writer) error {
+	for _, mf := range h.families(true) {
+		if _, err := expfmt.MetricFamilyToText(w, mf); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// families returns the samples by family name, series by labels; lastOnly
+// keeps the last sample of each series, without its timestamp.
+func (h *History) families(lastOnly bool) []*dto.MetricFamily {
 	byFam := map[string][]*historySeries{}
 	for _, s := range h.series {
 		byFam[s.family] = append(byFam[s.family], s)
@@ -104,20 +128,23 @@ func (h *History) WriteOpenMetrics(w io.Writer) error {
 		names = append(names, name)
 	}
 	sort.Strings(names)
+	out := make([]*dto.MetricFamily, 0, len(names))
 	for _, name := range names {
 		ss := byFam[name]
 		sort.Slice(ss, func(i, j int) bool { return ss[i].key < ss[j].key })
-		mf := h.fams[name]
-		mf.Metric = nil
+		f := h.fams[name]
+		mf := &dto.MetricFamily{Name: f.Name, Help: f.Help, Type: f.Type}
 		for _, s := range ss {
-			mf.Metric = append(mf.Metric, s.samples...)
+			if !lastOnly {
+				mf.Metric = append(mf.Metric, s.samples...)
+				continue
+			}
+			last := s.samples[len(s.samples)-1]
+			mf.Metric = append(mf.Metric, &dto.Metric{Label: last.Label, Counter: last.Counter, Gauge: last.Gauge, Histogram: last.Histogram})
 		}
-		if _, err := expfmt.MetricFamilyToOpenMetrics(w, mf); err != nil {
-			return err
-		}
+		out = append(out, mf)
 	}
-	_, err := expfmt.FinalizeOpenMetrics(w)
-	return err
+	return out
 }
 
 // StampReader passes a log through and notes the time at the start of

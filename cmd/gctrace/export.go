@@ -21,6 +21,7 @@ const (
 	exportJSONL exportFormat = "jsonl"
 	exportCSV   exportFormat = "csv"
 	exportOM    exportFormat = "openmetrics"
+	exportProm  exportFormat = "prometheus"
 )
 
 type exportOptions struct {
@@ -58,7 +59,9 @@ or "promtool tsdb create-blocks-from openmetrics". When the lines carry
 timestamps (kubectl logs --timestamps, Docker, CRI), the series are sampled
 every --step of the trace's time; otherwise once, at the file's
 modification time (now for standard input). --label and
---metrics-max-processes work as for --metrics.
+--metrics-max-processes work as for --metrics. --format prometheus writes
+the final values only, without timestamps, in the Prometheus text format:
+what the node_exporter textfile collector reads (it refuses timestamps).
 
 When reading a pipe, each record is written as soon as its line arrives.
 At the end a count of lines read, parsed, passed over and not understood
@@ -66,14 +69,15 @@ goes to standard error, with the position of each line not understood.`,
 		Example: `  GODEBUG=gctrace=1 ./server 2>&1 | gctrace export > cycles.jsonl
   gctrace export --format csv run.log > cycles.csv
   gctrace export --format openmetrics --label service=api run.log > gc.om
+  gctrace export --format prometheus run.log > /var/lib/node_exporter/textfile/gctrace.prom
   gctrace export run.log | jq -r 'select(.kind=="gc") | [.start_s, .heap_live_mib] | @tsv'`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch f := exportFormat(format); f {
-			case exportJSONL, exportCSV, exportOM:
+			case exportJSONL, exportCSV, exportOM, exportProm:
 				opts.Format = f
 			default:
-				return usagef("unknown format %q (want jsonl, csv or openmetrics)", format)
+				return usagef("unknown format %q (want jsonl, csv, openmetrics or prometheus)", format)
 			}
 			opts.Metrics.Addr = "-" // labels need no address here
 			if err := opts.Metrics.check(); err != nil {
@@ -87,12 +91,12 @@ goes to standard error, with the position of each line not understood.`,
 			return runExport(s, opts)
 		},
 	}
-	cmd.Flags().StringVarP(&format, "format", "f", string(exportJSONL), "output format: jsonl, csv or openmetrics")
+	cmd.Flags().StringVarP(&format, "format", "f", string(exportJSONL), "output format: jsonl, csv, openmetrics or prometheus")
 	cmd.Flags().BoolVar(&opts.GCOnly, "gc-only", false, "export GC cycles only, not the other runtime lines")
 	cmd.Flags().StringArrayVar(&opts.Metrics.RawLabels, "label", nil, "openmetrics: put `key=value` on every series (repeatable)")
 	cmd.Flags().IntVar(&opts.Metrics.MaxProcesses, "metrics-max-processes", metrics.DefaultMaxProcesses, "openmetrics: keep series for the `N` most recent processes, the rest under process=\"other\"")
 	cmd.Flags().DurationVar(&opts.Step, "step", metrics.DefaultStep, "openmetrics: sample every `d` of the trace's time when its lines carry timestamps")
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"jsonl", "csv", "openmetrics"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"jsonl", "csv", "openmetrics", "prometheus"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
@@ -103,7 +107,7 @@ var exportColumns = []string{"file", "line", "process", "gc", "start_s", "gc_cpu
 	"procs", "forced", "leak_check", "kind", "text"}
 
 func runExport(s *streams, opts *exportOptions) error {
-	if opts.Format == exportOM {
+	if opts.Format == exportOM || opts.Format == exportProm {
 		return runExportOpenMetrics(s, opts)
 	}
 	out := bufio.NewWriterSize(s.Out, 64<<10)

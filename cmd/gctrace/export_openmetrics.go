@@ -78,7 +78,11 @@ func runExportOpenMetrics(s *streams, opts *exportOptions) error {
 		return err
 	}
 	out := bufio.NewWriter(s.Out)
-	if err := h.WriteOpenMetrics(out); err != nil {
+	write := h.WriteOpenMetrics
+	if opts.Format == exportProm {
+		write = h.WriteText
+	}
+	if err := write(out); err != nil {
 		return err
 	}
 	if err := out.Flush(); err != nil {

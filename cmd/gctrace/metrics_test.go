@@ -150,3 +150,20 @@ func TestExportOpenMetrics(t *testing.T) {
 		t.Errorf("export does not end in # EOF")
 	}
 }
+
+// TestExportPrometheus checks the textfile collector's format with promtool.
+func TestExportPrometheus(t *testing.T) {
+	r := runGctrace(t, "", "export", "--format", "prometheus", filepath.Join("..", "..", "testdata", "bomb", "dog.log"))
+	if r.code != 0 || !strings.Contains(r.stdout, "gctrace_gc_cycles_total{process=\"1\"} 46\n") {
+		t.Fatalf("exit %d, stdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	promtool, err := exec.LookPath("promtool")
+	if err != nil {
+		t.Skip("promtool not installed")
+	}
+	cmd := exec.Command(promtool, "check", "metrics")
+	cmd.Stdin = strings.NewReader(r.stdout)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("promtool check metrics: %v\n%s", err, out)
+	}
+}
