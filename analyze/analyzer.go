@@ -273,6 +273,7 @@ func (a *Analyzer) init() {
 		a.dblFactor = 2
 	}
 	a.dblMinHeap = max(a.cfg.HeapDoublingMinHeap, 1)
+	a.dblStartup = int64(a.cfg.HeapDoublingStartup)
 	a.dblWithin = max(a.cfg.HeapDoublingWithin, 1)
 }
 

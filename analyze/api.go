@@ -175,7 +175,8 @@ type Analyzer struct {
 	overFactor float64
 	longOn     bool    // long-pause is on with a warning level
 	dblFactor  float64 // heap-doubling's factor, 2 when not set
-	dblMinHeap int64   // heap-doubling's smallest goal, at least 1
+	dblMinHeap int64   // heap-doubling's smallest goal in the start-up, at least 1
+	dblStartup int64   // heap-doubling's start-up, ns
 	dblWithin  int     // cycles a doubling may take, at least 1
 }
 

@@ -36,10 +36,11 @@ type Config struct {
 	AllocChurnMinDuration  time.Duration // how long both must hold; default 3s
 
 	// heap-doubling
-	HeapDoublingCycles    int     // doublings of the goal in a row; default 3
-	HeapDoublingWithin    int     // cycles one doubling may take; default 4
-	HeapDoublingMinHeap   int64   // bytes: doublings from a smaller goal do not count; default 16 MiB
-	HeapDoublingMinFactor float64 // growth that counts as a doubling; default 1.9
+	HeapDoublingCycles    int           // doublings of the goal in a row; default 3
+	HeapDoublingWithin    int           // cycles one doubling may take; default 4
+	HeapDoublingMinHeap   int64         // bytes: in the start-up, doublings from a smaller goal do not count; default 16 MiB
+	HeapDoublingStartup   time.Duration // how long the start-up of a process lasts; default 1s
+	HeapDoublingMinFactor float64       // growth that counts as a doubling; default 1.9
 
 	// live-heap-growth
 	LiveHeapGrowthMinDuration time.Duration // span of the fit; default 20s
@@ -199,8 +200,10 @@ var settings = []setting{
 		func(c *Config) any { return &c.HeapDoublingWithin }},
 	{"heap-doubling.min-factor", "heap-doubling", unitNumber, "1.9", "growth that counts as a doubling (a goal is computed from a live heap just under the last goal)",
 		func(c *Config) any { return &c.HeapDoublingMinFactor }},
-	{"heap-doubling.min-heap", "heap-doubling", unitSize, "16MiB", "doublings from a smaller heap goal do not count (start-up)",
+	{"heap-doubling.min-heap", "heap-doubling", unitSize, "16MiB", "in the start-up, doublings from a smaller heap goal do not count",
 		func(c *Config) any { return &c.HeapDoublingMinHeap }},
+	{"heap-doubling.startup", "heap-doubling", unitDuration, "1s", "how long the start-up of a process lasts, when programs load what they need (after it, doublings from any goal count)",
+		func(c *Config) any { return &c.HeapDoublingStartup }},
 
 	{"live-heap-growth.min-duration", "live-heap-growth", unitDuration, "5s", "span the live heap must grow over",
 		func(c *Config) any { return &c.LiveHeapGrowthMinDuration }},

@@ -333,9 +333,11 @@ func (a *Analyzer) cycleRules(p *proc, c *cycle) {
 	if a.on[ruleHeapDoubling] {
 		// heap-doubling: runs of doublings of the goal (or, without a
 		// goal, the live heap), each measured from the goal the previous
-		// one reached and taking at most HeapDoublingWithin cycles. Only
-		// goals of at least HeapDoublingMinHeap count, so that start-up
-		// from the 4 MiB minimum does not.
+		// one reached and taking at most HeapDoublingWithin cycles. In
+		// the start-up, when every program grows from the 4 MiB minimum
+		// to its working set in a few cycles, only doublings from a goal
+		// of HeapDoublingMinHeap or more count; after it, a heap that
+		// keeps doubling is a fault from whatever goal it starts.
 		v := c.goal
 		if v < 0 {
 			v = c.live
@@ -348,6 +350,8 @@ func (a *Analyzer) cycleRules(p *proc, c *cycle) {
 			if p.dblSince >= a.dblWithin {
 				a.restartDoubling(p, c, v)
 			}
+		case p.dblBase < a.dblMinHeap && (c.t < 0 || c.t < a.dblStartup):
+			a.restartDoubling(p, c, v) // start-up growth
 		default:
 			p.dblSince++
 			a.doubled(p, c, v)
@@ -444,11 +448,10 @@ func (a *Analyzer) periodicFinding(p *proc, line, n int, t int64) {
 	}
 }
 
-// restartDoubling ends any run of doublings; the next is measured from
-// v, if it is large enough to count.
+// restartDoubling ends any run of doublings; the next is measured from v.
 func (a *Analyzer) restartDoubling(p *proc, c *cycle, v int64) {
 	p.doubling, p.dblSince, p.dblBase = 0, 0, 0
-	if v >= a.dblMinHeap {
+	if v > 0 {
 		p.dblBase = v
 		p.dblLine, p.dblN, p.dblStart = c.g.Line, c.g.N, c.t
 	}
