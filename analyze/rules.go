@@ -206,7 +206,7 @@ func (a *Analyzer) render(p *proc, rep *ProcessReport, f *finding) Finding {
 	out.Message = msg
 	sort.Slice(ev, func(i, j int) bool { return ev[i].Name < ev[j].Name })
 	for i := range ev {
-		ev[i].Value = round3(ev[i].Value)
+		ev[i].Value = roundFigure(ev[i].Value)
 	}
 	out.Evidence = ev
 	return out
