@@ -119,7 +119,7 @@
 // against 75%, and its 5% GC CPU, a third of it assists, stays under
 // mark-assist's 10%; the assist scenario runs at about 50% GC CPU, on the
 // edge of high-gc-cpu's error level. The animals, with the dog's garbage
-// between the mouse's steps, double the goal four times in nine cycles.
+// between the mouse's steps, double the goal five times in thirteen cycles.
 // Heap-doubling counts doublings from any goal once a process is a second
 // old, and before that only from 16 MiB up: every ordinary program here
 // grows from the 4 MiB minimum to its working set by doublings, ending by
