@@ -187,11 +187,11 @@ var settings = []setting{
 	{"gc-frequency.min-duration", "gc-frequency", unitDuration, "3s", "how long the rate must hold",
 		func(c *Config) any { return &c.GCFrequencyMinDuration }},
 
-	{"alloc-churn.min-rate", "alloc-churn", unitRate, "8MiB/s", "allocation rate over the window",
+	{"alloc-churn.min-rate", "alloc-churn", unitRate, "8MiB/s", "allocation rate over the window (with a profile: of one function over the profile's span)",
 		func(c *Config) any { return &c.AllocChurnMinRate }},
-	{"alloc-churn.max-live-share", "alloc-churn", unitPercent, "25%", "live heap after GC over heap at GC start (median over the window)",
+	{"alloc-churn.max-live-share", "alloc-churn", unitPercent, "25%", "live heap after GC over heap at GC start (median over the window; with a profile: the share of a function's allocation still in use)",
 		func(c *Config) any { return &c.AllocChurnMaxLiveShare }},
-	{"alloc-churn.min-duration", "alloc-churn", unitDuration, "3s", "how long both must hold",
+	{"alloc-churn.min-duration", "alloc-churn", unitDuration, "3s", "how long both must hold (with a profile: its shortest span)",
 		func(c *Config) any { return &c.AllocChurnMinDuration }},
 
 	{"heap-doubling.cycles", "heap-doubling", unitCount, "3", "doublings of the heap goal in a row",

@@ -72,7 +72,10 @@ var catalogue = []RuleInfo{
 		Advice:  "Each cycle costs a fixed overhead; allocate less (see the allocs profile) or give the heap more room with GOGC or GOMEMLIMIT (https://go.dev/doc/gc-guide)."},
 	{ID: RuleAllocChurn, Severity: Warning,
 		Summary: "a high allocation rate of memory that is garbage by the next cycle",
-		Advice:  "Find the allocating code in the allocs profile (alloc_space) and reuse buffers (sync.Pool, preallocated slices) or avoid the allocation."},
+		FiresOn: "the trace: an allocation rate of min-rate or more over the window, with at most max-live-share of the heap surviving each cycle, for min-duration; " +
+			"or, with --pprof, the heap profile: one function allocating at min-rate or more over at least min-duration of the run, of which at most max-live-share stays in use, " +
+			"even when a large live heap kept elsewhere makes the cycles rare and mostly live",
+		Advice: "Find the allocating code in the allocs profile (alloc_space) and reuse buffers (sync.Pool, preallocated slices) or avoid the allocation."},
 	{ID: RuleHeapDoubling, Severity: Warning,
 		Summary: "the heap goal doubles several cycles in a row: something loads a lot into memory at once",
 		Advice:  "Look for what loads whole data sets or grows an unbounded buffer (heap profile, inuse_space); stream or bound it."},
@@ -611,6 +614,9 @@ func (a *Analyzer) describe(p *proc, rep *ProcessReport, f *finding) (string, []
 				v[0], a.windowName(), a.cfg.GCFrequencyMaxPerSecond, v[1], rep.GCPerSecond),
 			[]Figure{{"max_gc_per_second", v[0], "1/s"}, {"held_s", v[1], "s"}, {"gc_per_second", rep.GCPerSecond, "1/s"}}
 	case RuleAllocChurn:
+		if f.prof != nil && v[1] == 0 {
+			return describeProfileChurn(f.prof, rep)
+		}
 		mib := v[0] / (1 << 20)
 		return fmt.Sprintf("allocating up to %.0f MiB/s over %s windows with %.0f%% of the heap surviving each cycle, for %.1fs; %.1f MiB allocated per cycle",
 				mib, a.windowName(), v[2], v[1], rep.AllocMiBPerCycle),

@@ -89,6 +89,11 @@ high-gc-cpu or mark-assist fires, gctrace pulls the allocation profile of the
 next --pprof-seconds from that endpoint (net/http/pprof); for heap-doubling
 and live-heap-growth, the heap profile. The result is printed as an
 "attribution:" line when it arrives and added to the finding in the report.
+Whichever rules fire, --pprof also follows the heap profile over the run (a
+snapshot at the start, then every 2s): the report says where the memory
+goes, the top allocators (alloc_space, MiB/s and share) and the top in-use
+growth (inuse_space), and alloc-churn fires on a function that allocates
+fast and keeps nothing even when a large live heap hides it from the trace.
 A failed pull is a note in the report, never a failure.
 
 --metrics ADDR serves Prometheus series on ADDR/metrics while reading: GC
@@ -389,8 +394,9 @@ func (ss *session) start() {
 	if ss.gate != nil {
 		ss.check = analyze.NewBudgetCheck(ss.gate.Budgets, ss.found)
 	}
-	for _, a := range ss.pprof {
+	for file, a := range ss.pprof {
 		a.rate = ss.allocRate
+		a.usage = startUsageWatch(ss, file, a.opts.src)
 	}
 }
 
@@ -569,6 +575,7 @@ type analysis struct {
 // and attributions merged in. Outstanding profile pulls are waited for,
 // within a bound, with a word on w.
 func (ss *session) finish(w io.Writer) *analysis {
+	ss.stopUsage()
 	ss.mu.Lock()
 	ss.closed = true
 	rep := ss.an.Report()

@@ -53,6 +53,7 @@ type attributor struct {
 	// rate returns the trace's allocation rate of a process in bytes per
 	// second, to reconcile a profile with; nil or 0: unknown.
 	rate   func(file string, process int) float64
+	usage  *usageWatch // where the memory goes over the run; nil before start
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -92,7 +93,7 @@ func newAttributor(o pprofOptions, live *lineWriter) *attributor {
 // called from the reading loop and never blocks on the network.
 func (a *attributor) found(f analyze.Finding) {
 	kind, ok := attribute.KindFor(f.Rule)
-	if !ok {
+	if !ok || f.Attribution != "" { // the analyzer named the code itself
 		return
 	}
 	k := findingKey{f.File, f.Process, f.Rule}

@@ -314,6 +314,7 @@ func textReport(w io.Writer, r *analysis) {
 		}
 		tw.Flush()
 	}
+	textMemory(w, r)
 
 	fmt.Fprintf(w, "\nDetails\n")
 	for i := range r.Findings {
@@ -379,6 +380,7 @@ func markdownReport(w io.Writer, r *analysis) {
 			fmt.Fprintf(w, "| %s |\n", strings.Join(row, " | "))
 		}
 	}
+	markdownMemory(w, r)
 	fmt.Fprintf(w, "\n## Details\n\n")
 	if r.UnparsedLines > 0 {
 		fmt.Fprintf(w, "%d %s not understood:\n\n", r.UnparsedLines, plural(r.UnparsedLines, "line", "lines"))
