@@ -73,8 +73,8 @@ var catalogue = []RuleInfo{
 	{ID: RuleAllocChurn, Severity: Warning,
 		Summary: "a high allocation rate of memory that is garbage by the next cycle",
 		FiresOn: "the trace: an allocation rate of min-rate or more over the window, with at most max-live-share of the heap surviving each cycle, for min-duration; " +
-			"or, with --pprof, the heap profile: one function allocating at min-rate or more over at least min-duration of the run, of which at most max-live-share stays in use, " +
-			"even when a large live heap kept elsewhere makes the cycles rare and mostly live",
+			"or, with --pprof, when more than max-live-share of the heap survives the cycles (a large live heap kept elsewhere, which makes them rare and hides the churn), " +
+			"the heap profile: one function allocating at min-rate or more over at least min-duration of the run, of which at most max-live-share stays in use",
 		Advice: "Find the allocating code in the allocs profile (alloc_space) and reuse buffers (sync.Pool, preallocated slices) or avoid the allocation."},
 	{ID: RuleHeapDoubling, Severity: Warning,
 		Summary: "the heap goal doubles several cycles in a row: something loads a lot into memory at once",

@@ -51,16 +51,18 @@ func (f *FuncUsage) KeptPercent() float64 {
 // profileChurn is alloc-churn as the heap profile shows it: the function
 // that allocates garbage and the figures behind it.
 type profileChurn struct {
-	fn      FuncUsage
-	windowS float64
+	fn        FuncUsage
+	windowS   float64
+	liveShare float64 // percent of the heap surviving a cycle, over the process so far
 }
 
 // AddUsage sets where the memory of a process goes, from its program's
-// heap profile, and judges alloc-churn on it: a function that allocates
-// at alloc-churn.min-rate or more over at least alloc-churn.min-duration,
-// of which no more than alloc-churn.max-live-share stays in use, churns
-// whatever the trace shows. A large live heap kept elsewhere makes few,
-// mostly live cycles, which hide the churn from the trace's figures.
+// heap profile, and judges alloc-churn on it where the trace cannot: when
+// more than alloc-churn.max-live-share of the heap survives its cycles (a
+// large live heap kept elsewhere makes few, mostly live cycles, which hide
+// any churn), a function that allocates at alloc-churn.min-rate or more
+// over at least alloc-churn.min-duration, of which no more than
+// max-live-share stays in use, churns.
 //
 // The process is the one of the input named file that printed the latest
 // cycle, or with file "" that of any input; AddUsage reports whether
@@ -78,13 +80,20 @@ func (a *Analyzer) AddUsage(file string, u MemoryUsage) bool {
 	if f := p.findings[ruleAllocChurn]; f != nil && f.prof == nil {
 		return true // the trace shows it already
 	}
+	if p.cum.h0 <= 0 {
+		return true
+	}
+	live := float64(p.cum.h2) / float64(p.cum.h0) * 100
+	if live <= cfg.AllocChurnMaxLiveShare {
+		return true // the trace can see churn here, and judges it
+	}
 	for _, fn := range u.Allocators {
 		if fn.AllocRateMiBPerS*mibF < cfg.AllocChurnMinRate || fn.KeptPercent() > cfg.AllocChurnMaxLiveShare {
 			continue
 		}
 		f := a.finding(p, ruleAllocChurn, Warning, p.firstLine, p.firstN, p.firstStart)
 		if f.prof == nil || fn.AllocRateMiBPerS > f.prof.fn.AllocRateMiBPerS {
-			f.prof = &profileChurn{fn: fn, windowS: u.WindowS}
+			f.prof = &profileChurn{fn: fn, windowS: u.WindowS, liveShare: live}
 			f.Attribution = fmt.Sprintf("%s (heap profile over %.1fs)", describeFunc(&fn), u.WindowS)
 		}
 		a.extend(p, f, p.lastLine, p.lastN, p.lastStart)
@@ -130,12 +139,11 @@ func describeProfileChurn(c *profileChurn, rep *ProcessReport) (string, []Figure
 	fn := &c.fn
 	msg := fmt.Sprintf("%s allocates %.1f MiB/s of which %.0f%% stays in use, over %.1fs of the heap profile",
 		fn.Func, fn.AllocRateMiBPerS, fn.KeptPercent(), c.windowS)
-	if rep.HeapLiveMiB.Max > 0 {
-		msg += fmt.Sprintf("; the trace hides it under a live heap of up to %.0f MB", rep.HeapLiveMiB.Max)
-	}
+	msg += fmt.Sprintf("; the trace cannot show it, %.0f%% of the heap surviving each cycle (live heap up to %.0f MB)", c.liveShare, rep.HeapLiveMiB.Max)
 	return msg, []Figure{
 		{"func_alloc_rate_mib_per_s", fn.AllocRateMiBPerS, "MiB/s"},
 		{"func_kept_percent", fn.KeptPercent(), "%"},
+		{"live_share_percent", c.liveShare, "%"},
 		{"profile_window_s", c.windowS, "s"},
 		{"alloc_rate_mib_per_s", rep.AllocRateMiBPerS, "MiB/s"},
 		{"heap_live_max_mib", rep.HeapLiveMiB.Max, "MiB"},

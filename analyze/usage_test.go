@@ -60,7 +60,8 @@ func TestAddUsage(t *testing.T) {
 				return
 			}
 			f = findRule(rep.Findings, RuleAllocChurn)
-			for _, want := range []string{"(*Dog).Run allocates 16.0 MiB/s of which 0% stays in use, over 10.0s of the heap profile", "live heap of up to 700 MB"} {
+			for _, want := range []string{"(*Dog).Run allocates 16.0 MiB/s of which 0% stays in use, over 10.0s of the heap profile",
+				"the trace cannot show it, 100% of the heap surviving each cycle (live heap up to 700 MB)"} {
 				if !strings.Contains(f.Message, want) {
 					t.Errorf("message %q lacks %q", f.Message, want)
 				}
@@ -73,6 +74,19 @@ func TestAddUsage(t *testing.T) {
 			}
 		})
 	}
+	t.Run("the trace can see it", func(t *testing.T) {
+		// Nothing survives the cycles: the trace judges churn itself,
+		// with its own duration, and the profile does not preempt it.
+		a, got := collect(t)
+		s := newSynth(a)
+		c := healthyCycle()
+		c.h0, c.h1, c.h2, c.goal = 8, 8, 0, 8
+		s.addN(2, c)
+		a.AddUsage("", dogUsage(10, 16, 0))
+		if f := findRule(*got, RuleAllocChurn); f != nil {
+			t.Errorf("alloc-churn from the profile where the trace sees the churn: %s", f.Message)
+		}
+	})
 	t.Run("no process yet", func(t *testing.T) {
 		a, _ := collect(t)
 		if a.AddUsage("", dogUsage(10, 16, 0)) {
