@@ -122,7 +122,11 @@ func (w *usageWatch) add() {
 func (w *usageWatch) stop() string {
 	w.cancel()
 	<-w.done
-	if !w.file1 {
+	if w.file1 {
+		// A profile file is read at the start, before the trace has a
+		// process to give it to.
+		w.add()
+	} else {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		if err := w.tracker.Snapshot(ctx); err == nil {
 			w.add()

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/gctrace/gctrace/analyze"
@@ -53,5 +54,25 @@ func TestMemoryGolden(t *testing.T) {
 			t.Fatal(err)
 		}
 		checkGolden(t, "analyze/animals-memory."+tc.name, b.String())
+	}
+}
+
+// TestAnalyzePprofFile reads the usage from a saved profile: the
+// allocations since the program started, given to the trace's process at
+// the end, when it exists.
+func TestAnalyzePprofFile(t *testing.T) {
+	trace := tracePath(t, "bomb/dog.log")
+	r := runGctrace(t, "", "analyze", "--pprof", "../../attribute/testdata/allocs.pb.gz", trace)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{
+		"Where the memory goes: process 1, heap profile since the program started\n",
+		"  top allocators (alloc_space)\n    (*Dog).Run ",
+		"  top in-use growth (inuse_space)\n    (*Mouse).Steal ",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("report lacks %q:\n%s", want, r.stdout)
+		}
 	}
 }
