@@ -53,7 +53,8 @@ A log can hold several processes (a program and the go command that built
 it, restarts, children). -o names the one file written, always: it shows
 the process with the most cycles, or the one --process names, or with
 --all every process, one chart under the other (each --height high, less
-when there are many: the page is at most 10000 pixels high).`,
+when there are many: the page is at most 10000 pixels high), of the 8 with
+the most cycles.`,
 		Example: `  gctrace plot -o gc.png run.log
   GODEBUG=gctrace=1 ./server 2>&1 | gctrace plot -o gc.svg
   gctrace plot --process 2 --width 1600 --height 900 -o gc.pdf run.log
@@ -210,8 +211,14 @@ func runPlot(s *streams, opts *plotOptions) error {
 		fmt.Fprintf(s.Err, "gctrace: the input holds %d processes; --process N draws another, --all draws them all in %s\n", t.Processes, outputLabel(opts.Output, opts.Format))
 	}
 	if n, cycles := b.Omitted(); n > 0 {
-		fmt.Fprintf(s.Err, "gctrace: %d smaller %s (%d cycles) not kept; --process N draws one\n",
-			n, plural(int64(n), "process", "processes"), cycles)
+		keeps := ""
+		if opts.All {
+			// Each chart of a page costs about 10 MB to draw at the
+			// default size: eight keep a page near 110 MB.
+			keeps = fmt.Sprintf(" (--all keeps the %d with the most cycles)", plot.DefaultMaxProcesses)
+		}
+		fmt.Fprintf(s.Err, "gctrace: %d smaller %s (%d cycles) not kept%s; --process N draws one\n",
+			n, plural(int64(n), "process", "processes"), cycles, keeps)
 	}
 	return nil
 }
