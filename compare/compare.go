@@ -19,7 +19,8 @@ const Version = 1
 // p-value is at most Alpha.
 const Alpha = 0.05
 
-// DefaultWindow is the shortest window the rates are sampled on.
+// DefaultWindow is the length of the windows the rates are sampled on,
+// where a run is long enough and its GC frequent enough.
 const DefaultWindow = time.Second
 
 // Direction says which way a metric gets worse.
@@ -47,13 +48,13 @@ type Metric struct {
 
 // Metrics is the catalogue, in the order of the table.
 var Metrics = []Metric{
-	{ID: "gc-rate", Name: "GC cycles", Unit: "/s", Worse: HigherIsWorse, Windows: true, window: func(w *window) float64 { return w.rate() }},
+	{ID: "gc-rate", stat: mean, Name: "GC cycles", Unit: "/s", Worse: HigherIsWorse, Windows: true, window: func(w *window) float64 { return w.rate() }},
 	{ID: "gc-cpu", Name: "GC CPU", Unit: "%", Worse: HigherIsWorse, Windows: true, window: func(w *window) float64 { return w.cpuPercent() }},
 	{ID: "pause-p50", Name: "pause p50", Unit: "ms", Worse: HigherIsWorse, stat: median, value: func(c *cycle) float64 { return c.pause }},
 	{ID: "pause-p95", Name: "pause p95", Unit: "ms", Worse: HigherIsWorse, stat: quantile, q: 0.95, value: func(c *cycle) float64 { return c.pause }},
 	{ID: "pause-p99", Name: "pause p99", Unit: "ms", Worse: HigherIsWorse, stat: quantile, q: 0.99, value: func(c *cycle) float64 { return c.pause }},
 	{ID: "pause-max", Name: "pause max", Unit: "ms", Worse: HigherIsWorse, stat: maximum, value: func(c *cycle) float64 { return c.pause }},
-	{ID: "alloc-rate", Name: "allocation rate", Unit: "MiB/s", Worse: HigherIsWorse, Windows: true, window: func(w *window) float64 { return w.allocRate() }},
+	{ID: "alloc-rate", stat: mean, Name: "allocation rate", Unit: "MiB/s", Worse: HigherIsWorse, Windows: true, window: func(w *window) float64 { return w.allocRate() }},
 	{ID: "alloc-per-cycle", Name: "allocated per cycle", Unit: "MiB", Worse: Neutral, stat: median, value: func(c *cycle) float64 { return c.alloc }},
 	{ID: "live-heap", Name: "live heap", Unit: "MiB", Worse: HigherIsWorse, stat: median, value: func(c *cycle) float64 { return c.live }},
 	{ID: "live-heap-max", Name: "live heap max", Unit: "MiB", Worse: HigherIsWorse, stat: maximum, value: func(c *cycle) float64 { return c.live }},
@@ -92,9 +93,10 @@ func (c *Collector) Trace(name string, rep *analyze.Report) *Trace {
 
 // Options are the settings of a comparison.
 type Options struct {
-	// Window is the shortest window the rates are sampled on
-	// (DefaultWindow when 0); a pair whose GC runs less often gets
-	// windows of two of its slower side's cycle intervals.
+	// Window is the length of the windows the rates are sampled on
+	// (DefaultWindow when 0): shortened for a pair whose shorter run
+	// holds fewer than five, lengthened to two cycle intervals for a pair
+	// whose GC runs less often.
 	Window time.Duration
 	// Match pairs processes by id, OLD → NEW; empty: by program name,
 	// then in order.

@@ -401,6 +401,8 @@ func (s statistic) String() string {
 		return "quantile"
 	case maximum:
 		return "max"
+	case mean:
+		return "mean"
 	}
 	return "median"
 }

@@ -22,6 +22,13 @@ const (
 	median statistic = iota
 	quantile
 	maximum
+	// mean is for the rates of counts (cycles, bytes): the mean over
+	// windows that tile the run is the rate over it, which a median of
+	// counts per window rounds to a whole number of cycles. Its interval
+	// is Student's t; the test stays Mann-Whitney's, which assumes no
+	// distribution. GC CPU and the assist share keep the median: one
+	// long cycle in one window would carry a mean.
+	mean
 )
 
 // estimate summarises one side of a row: the figure, its confidence
@@ -42,6 +49,12 @@ func summarise(xs []float64, st statistic, q float64) estimate {
 	case median:
 		s := benchmath.AssumeNothing.Summary(benchmath.NewSample(xs, &benchmath.DefaultThresholds), confidence)
 		e.center, e.lo, e.hi = s.Center, s.Lo, s.Hi
+	case mean:
+		s := benchmath.AssumeNormal.Summary(benchmath.NewSample(xs, &benchmath.DefaultThresholds), confidence)
+		e.center, e.lo, e.hi = s.Center, s.Lo, s.Hi
+		if len(xs) < 2 {
+			e.lo, e.hi = math.Inf(-1), math.Inf(1)
+		}
 	case quantile:
 		ci := stats.QuantileCI(len(xs), q, confidence)
 		e.center, e.lo, e.hi = ci.SampleCI(stats.Sample{Xs: xs, Sorted: true})
@@ -58,13 +71,15 @@ func summarise(xs []float64, st statistic, q float64) estimate {
 // maximum is one cycle).
 func test(old, new []float64, st statistic, q float64) (p float64, tested bool, warnings []string) {
 	switch st {
-	case median:
+	case median, mean:
 		th := &benchmath.DefaultThresholds
 		c := benchmath.AssumeNothing.Compare(benchmath.NewSample(old, th), benchmath.NewSample(new, th))
 		for _, w := range c.Warnings {
 			warnings = append(warnings, w.Error())
 		}
-		return c.P, true, warnings
+		// The normal approximation's continuity correction can take it
+		// past 1.
+		return math.Min(c.P, 1), true, warnings
 	case quantile:
 		return quantileTest(old, new, q), true, nil
 	}

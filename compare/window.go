@@ -27,12 +27,18 @@ func (w *window) assistPercent() float64 {
 	return float64(w.assist) / float64(w.assist+w.bg) * 100
 }
 
-// windowFor chooses the length of the rates' windows for a pair: at least
-// min, and two of the slower side's median cycle intervals, so that a
-// window holds cycles to count even where the GC runs once a second or
-// less. 0 when a side has no timestamps.
-func windowFor(o, n *Process, min time.Duration) time.Duration {
-	w := min
+// windowFor chooses the length of the rates' windows for a pair: want,
+// shortened so that the shorter run holds five (a test binary may run for
+// a second), then lengthened to two of the slower side's median cycle
+// intervals, so that a window holds cycles to count even where the GC runs
+// once a second or less. 0 when a side has no timestamps.
+func windowFor(o, n *Process, want time.Duration) time.Duration {
+	w := want
+	for _, p := range []*Process{o, n} {
+		if s := span(p.cycles); s >= 0 {
+			w = min(w, s/5)
+		}
+	}
 	for _, p := range []*Process{o, n} {
 		iv := medianInterval(p.cycles)
 		if iv < 0 {
@@ -40,9 +46,21 @@ func windowFor(o, n *Process, min time.Duration) time.Duration {
 		}
 		w = max(w, 2*iv)
 	}
-	// Rounded up to a tenth of a second, so that it prints plainly.
-	const r = 100 * time.Millisecond
-	return (w + r - 1) / r * r
+	// Rounded up, so that it prints plainly.
+	r := 100 * time.Millisecond
+	if w < time.Second {
+		r = 10 * time.Millisecond
+	}
+	return max((w+r-1)/r*r, r)
+}
+
+// span is the time from the first cycle's start to the last's; -1 without
+// timestamps.
+func span(cs []cycle) time.Duration {
+	if len(cs) == 0 || cs[0].t < 0 || cs[len(cs)-1].t < 0 {
+		return -1
+	}
+	return time.Duration(cs[len(cs)-1].t - cs[0].t)
 }
 
 // medianInterval is the median time from one cycle's start to the next;

@@ -27,7 +27,7 @@ type compareOptions struct {
 
 func (o *compareOptions) addFlags(fl *pflag.FlagSet) {
 	fl.StringVar(&o.Match, "match", "", "pair processes by id, `OLD=NEW[,...]` (default: by go test package, then in order)")
-	fl.DurationVar(&o.Window, "window", compare.DefaultWindow, "shortest window the rates (cycles/s, GC CPU, allocation rate, assist share) are sampled on")
+	fl.DurationVar(&o.Window, "window", compare.DefaultWindow, "window the rates (cycles/s, GC CPU, allocation rate, assist share) are sampled on; shorter for short runs, longer for a slow GC")
 }
 
 func (o *compareOptions) resolve() error {
@@ -64,8 +64,9 @@ figure); then the change, its 95% interval, the p-value and the sample
 sizes. "~" means the difference is not significant at α=0.05.
 
 The samples: one per GC cycle for pauses, heaps, bytes per cycle and GOGC;
-one per window of the trace's own clock for the rates (at least --window,
-and two cycle intervals of the slower side, so that each window holds
+one per window of the trace's own clock for the rates (--window, 1s;
+shorter where a run holds fewer than five, longer where two cycle
+intervals of the slower side do not fit, so that each window holds
 cycles). Medians and rates are compared with the Mann-Whitney U test, p95
 and p99 with an exceedance test (how many NEW cycles lie above OLD's p95 or
 p99, against what chance allows); a maximum is one cycle, shown but not
