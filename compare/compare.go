@@ -48,7 +48,7 @@ type Metric struct {
 
 // Metrics is the catalogue, in the order of the table.
 var Metrics = []Metric{
-	{ID: "gc-rate", stat: mean, Name: "GC cycles", Unit: "/s", Worse: HigherIsWorse, Windows: true, window: func(w *window) float64 { return w.rate() }},
+	{ID: "gc-rate", stat: mean, Name: "GC cycles/s", Unit: "/s", Worse: HigherIsWorse, Windows: true, window: func(w *window) float64 { return w.rate() }},
 	{ID: "gc-cpu", Name: "GC CPU", Unit: "%", Worse: HigherIsWorse, Windows: true, window: func(w *window) float64 { return w.cpuPercent() }},
 	{ID: "pause-p50", Name: "pause p50", Unit: "ms", Worse: HigherIsWorse, stat: median, value: func(c *cycle) float64 { return c.pause }},
 	{ID: "pause-p95", Name: "pause p95", Unit: "ms", Worse: HigherIsWorse, stat: quantile, q: 0.95, value: func(c *cycle) float64 { return c.pause }},

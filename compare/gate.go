@@ -88,9 +88,9 @@ func (g Regression) Message() string {
 	if ci == "[?]" {
 		ci = "unknown: too few samples"
 	}
-	return fmt.Sprintf("%s: %s %s (95%% CI %s, %s), more than the %s%% allowed: %s → %s %s",
+	return fmt.Sprintf("%s: %s %s (95%% CI %s, %s), more than the %s%% allowed: %s → %s",
 		r.Metric.ID, r.Metric.Name, pct(r.Delta), ci, strings.Trim(testNote(r), "()"),
-		strconv.FormatFloat(g.Allowed*100, 'f', -1, 64), num(r.Old.Center), num(r.New.Center), r.Metric.Unit)
+		strconv.FormatFloat(g.Allowed*100, 'f', -1, 64), num(r.Old.Center), r.Metric.withUnit(r.New.Center))
 }
 
 // Regressions returns the rows, pair by pair, that got significantly worse

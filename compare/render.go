@@ -116,11 +116,20 @@ func testNote(r *Row) string {
 	return fmt.Sprintf("(p=%.3f %s)", r.P, n)
 }
 
+// label is the metric's name with its unit, as a row is headed.
 func (m Metric) label() string {
-	if strings.HasPrefix(m.Unit, "/") {
-		return m.Name + m.Unit
+	if strings.HasSuffix(m.Name, m.Unit) {
+		return m.Name
 	}
 	return m.Name + " " + m.Unit
+}
+
+// withUnit prints a figure with the metric's unit: "1.62/s", "2.10 %".
+func (m Metric) withUnit(x float64) string {
+	if strings.HasPrefix(m.Unit, "/") {
+		return num(x) + m.Unit
+	}
+	return num(x) + " " + m.Unit
 }
 
 // shownCI is the interval of the change where one is shown: for a
@@ -258,8 +267,8 @@ func (res *Result) github(w io.Writer) error {
 			default:
 				continue
 			}
-			msg := fmt.Sprintf("%s %s %s: %s → %s %s %s (process %s)", r.Metric.Name, pct(r.Delta), deltaCI(r),
-				num(r.Old.Center), num(r.New.Center), r.Metric.Unit, testNote(r), p.New.Label())
+			msg := fmt.Sprintf("%s %s %s: %s → %s %s (process %s)", r.Metric.Name, pct(r.Delta), deltaCI(r),
+				num(r.Old.Center), r.Metric.withUnit(r.New.Center), testNote(r), p.New.Label())
 			ghCommand(ew, level, p.New.File, p.New.FirstLine, "gctrace diff: "+r.Metric.ID, msg)
 		}
 		ghFindings(ew, p.New.File, p.NewFindings, p.Fixed)
