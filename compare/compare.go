@@ -174,7 +174,7 @@ type Row struct {
 	// maximum, which no test applies to.
 	P           float64
 	Tested      bool
-	Significant bool     // tested and P ≤ Alpha
+	Significant bool     // tested, P ≤ Alpha, and the interval of the change (when known) excludes 0
 	Warnings    []string // benchmath's, such as too few samples
 }
 
@@ -368,7 +368,10 @@ func compareRow(m Metric, xo, xn []float64) Row {
 	r.New = Estimate{Center: en.center, Lo: en.lo, Hi: en.hi, N: en.n}
 	r.Delta, r.DeltaLo, r.DeltaHi = relDelta(eo, en)
 	r.P, r.Tested, r.Warnings = test(xo, xn, m.stat, m.q)
-	r.Significant = r.Tested && r.P <= Alpha
+	// The test decides, and the interval of the change must agree: a
+	// mean's t interval can straddle zero where the rank test, which sees
+	// the shape of the windows' distribution too, rejects.
+	r.Significant = r.Tested && r.P <= Alpha && !(r.DeltaLo <= 0 && r.DeltaHi >= 0)
 	return r
 }
 

@@ -61,7 +61,8 @@ pause p50/p95/p99/max, allocation rate, bytes allocated per cycle, live heap
 (median and max), peak heap, effective GOGC and the assist share. Each side
 is "figure ± interval" (a 95% confidence interval, as a share of the
 figure); then the change, its 95% interval, the p-value and the sample
-sizes. "~" means the difference is not significant at α=0.05.
+sizes. "~" means the difference is not significant: a p-value above
+α=0.05, or an interval of the change that holds zero.
 
 The samples: one per GC cycle for pauses, heaps, bytes per cycle and GOGC;
 one per window of the trace's own clock for the rates (--window, 1s;
