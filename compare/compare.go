@@ -1,5 +1,3 @@
-// Package compare tells whether one GC trace's figures differ from
-// another's, process by process, with the statistics of benchstat.
 package compare
 
 import (
