@@ -26,7 +26,7 @@ type compareOptions struct {
 }
 
 func (o *compareOptions) addFlags(fl *pflag.FlagSet) {
-	fl.StringVar(&o.Match, "match", "", "pair processes by id, `OLD=NEW[,...]` (default: by go test package, then in order)")
+	fl.StringVar(&o.Match, "match", "", "pair processes by the ids gctrace analyze prints, `OLD=NEW[,...]` (default: by go test package, then in order)")
 	fl.DurationVar(&o.Window, "window", compare.DefaultWindow, "window the rates (cycles/s, GC CPU, allocation rate, assist share) are sampled on; shorter for short runs, longer for a slow GC")
 }
 
@@ -88,7 +88,7 @@ prints. Processes left without a pair are listed.
 ("version": 1). To fail a build on it, see gctrace check --baseline.`,
 		Example: `  GODEBUG=gctrace=1 ./bench-main 2> old.log; GODEBUG=gctrace=1 ./bench-branch 2> new.log
   gctrace diff old.log new.log
-  GODEBUG=gctrace=1 go test ./pkg 2>&1 | gctrace diff main.log -
+  GODEBUG=gctrace=1 go test -v -count=1 ./pkg 2>&1 | gctrace diff main.log -
   gctrace diff --format markdown old.log new.log > comment.md
   gctrace diff --match 2=2 old.log new.log`,
 		Args: cobra.ExactArgs(2),
