@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -165,5 +166,40 @@ func TestCheckHelpListsGateable(t *testing.T) {
 	want := "metrics: gc-rate, gc-cpu, pause-p50, pause-p95, pause-p99, alloc-rate, live-heap, assist)"
 	if !strings.Contains(flat, want) {
 		t.Errorf("check --help does not say %q", want)
+	}
+}
+
+// The false-positive test on fresh runs: five pairs of short identical
+// runs of the bomb's dog pass the default gate; the dog called four times
+// as often, as a control, fails it.
+func TestCheckBaselineFreshRuns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the bomb for 24s")
+	}
+	bin := buildGctrace(t)
+	dir := t.TempDir()
+	trace := func(name, interval string) string {
+		path := filepath.Join(dir, name)
+		cmd := exec.Command(bin, "bomb", "--scenario", "dog", "--duration", "2s", "--interval", interval, "--pprof", "")
+		cmd.Env = append(os.Environ(), "GODEBUG=gctrace=1", "GOMAXPROCS=2", "GOGC=100")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("bomb: %v\n%s", err, out)
+		}
+		if err := os.WriteFile(path, out, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	for i := 1; i <= 5; i++ {
+		old, new := trace(fmt.Sprintf("%d-old.log", i), "100ms"), trace(fmt.Sprintf("%d-new.log", i), "100ms")
+		if r := runGctrace(t, "", "check", "--baseline", old, new); r.code != exitOK {
+			t.Errorf("pair %d: exit %d\n%s%s", i, r.code, r.stdout, r.stderr)
+		}
+	}
+	old, new := trace("slow.log", "100ms"), trace("fast.log", "25ms")
+	r := runGctrace(t, "", "check", "--baseline", old, new)
+	if r.code != exitFailed || !strings.Contains(r.stdout, "error: regression: alloc-rate: allocation rate +") {
+		t.Errorf("four times the allocation rate: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
