@@ -344,9 +344,9 @@ func comparePair(o, n *Process, minWindow time.Duration, oldF, newF []analyze.Fi
 	for _, m := range Metrics {
 		var xo, xn []float64
 		if m.Windows {
-			xo, xn = windowSamples(wo, m.window), windowSamples(wn, m.window)
+			xo, xn = samples(wo, m.window), samples(wn, m.window)
 		} else {
-			xo, xn = cycleSamples(o.cycles, m.value), cycleSamples(n.cycles, m.value)
+			xo, xn = samples(o.cycles, m.value), samples(n.cycles, m.value)
 		}
 		if len(xo) == 0 || len(xn) == 0 {
 			continue // the trace does not print it (before Go 1.5, 1.18), or too short
@@ -373,24 +373,16 @@ func compareRow(m Metric, xo, xn []float64) Row {
 	return r
 }
 
-func cycleSamples(cs []cycle, value func(*cycle) float64) []float64 {
-	var xs []float64
-	for i := range cs {
-		if v := value(&cs[i]); v >= 0 && !math.IsNaN(v) {
-			xs = append(xs, v)
+// samples returns value of each cycle or window, leaving out those that
+// have none (negative or NaN).
+func samples[T any](xs []T, value func(*T) float64) []float64 {
+	var out []float64
+	for i := range xs {
+		if v := value(&xs[i]); v >= 0 && !math.IsNaN(v) {
+			out = append(out, v)
 		}
 	}
-	return xs
-}
-
-func windowSamples(ws []window, value func(*window) float64) []float64 {
-	var xs []float64
-	for i := range ws {
-		if v := value(&ws[i]); v >= 0 && !math.IsNaN(v) {
-			xs = append(xs, v)
-		}
-	}
-	return xs
+	return out
 }
 
 func findingsOf(fs []analyze.Finding, p *Process) []analyze.Finding {
