@@ -60,7 +60,11 @@ func (v *Verdict) Render(w io.Writer, f Format) error {
 	switch f {
 	case Text, Markdown:
 		for _, g := range v.Regressions {
-			fmt.Fprintln(ew, g.Line())
+			if f == Markdown {
+				fmt.Fprintf(ew, "- **regression** %s\n", mdEscape(g.Message()))
+			} else {
+				fmt.Fprintln(ew, g.Line())
+			}
 		}
 		if len(v.Regressions) > 0 {
 			fmt.Fprintln(ew)
