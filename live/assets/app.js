@@ -292,7 +292,7 @@ function renderHeader() {
   const hl = document.getElementById('headline');
   const nf = view.findings.length;
   const cycles = r ? r.gc_lines : view.processes.reduce((a, p) => a + p.cycles, 0);
-  const nproc = r ? r.processes.length + (r.omitted_processes || 0) : view.processes.length;
+  const nproc = r ? (r.processes || []).length + (r.omitted_processes || 0) : view.processes.length;
   hl.textContent = nf + ' ' + plural(nf, 'finding', 'findings') + ' in ' + cycles + ' GC ' + plural(cycles, 'cycle', 'cycles') +
     ' of ' + nproc + ' ' + plural(nproc, 'process', 'processes');
 
@@ -354,7 +354,7 @@ function renderFindings() {
 function renderTable() {
   const body = document.querySelector('#processes tbody');
   const r = view.report;
-  const procs = r ? r.processes : [];
+  const procs = (r && r.processes) || [];
   const several = procs.some((p) => p.file !== procs[0].file);
   body.replaceChildren(...procs.map((p) => {
     const timed = p.duration_s > 0;
