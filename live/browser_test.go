@@ -6,6 +6,7 @@ import (
 	"context"
 	"flag"
 	"image/png"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -73,10 +74,11 @@ func TestBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bomb := exec.Command(gctrace, "bomb", "--scenario", "dog", "--duration", "12s", "--pprof", "")
+	pprof := freeAddr(t)
+	bomb := exec.Command(gctrace, "bomb", "--scenario", "dog", "--duration", "12s", "--pprof", pprof)
 	bomb.Env = append(os.Environ(), "GODEBUG=gctrace=1")
 	bomb.Stdout, bomb.Stderr = pw, pw
-	analyze := exec.Command(gctrace, "analyze", "--http", "127.0.0.1:0")
+	analyze := exec.Command(gctrace, "analyze", "--http", "127.0.0.1:0", "--pprof", "http://"+pprof, "--pprof-seconds", "2")
 	analyze.Stdin = pr
 	var report bytes.Buffer
 	analyze.Stdout = &report
@@ -147,8 +149,9 @@ func TestBrowser(t *testing.T) {
 	if falls < 5 {
 		t.Errorf("the heap in use fell %d times, want a sawtooth", falls)
 	}
-	// Let a few more cycles come, so the picture shows the churn.
-	time.Sleep(3 * time.Second)
+	// With --pprof, the code behind the finding follows.
+	waitFor(t, ctx, `(document.querySelector('.finding[data-rule="alloc-churn"] .attr') || {textContent: ''}).textContent.includes('(*Dog).Run (bomb/zoo/dog.go:')`, 10*time.Second)
+	time.Sleep(time.Second)
 	var shot []byte
 	if err := chromedp.Run(ctx, chromedp.FullScreenshot(&shot, 100)); err != nil {
 		t.Fatal(err)
@@ -185,6 +188,17 @@ func TestBrowser(t *testing.T) {
 	if !strings.Contains(report.String(), "alloc-churn") {
 		t.Errorf("the report lacks alloc-churn:\n%s", report.String())
 	}
+}
+
+// freeAddr returns a loopback address nobody listens on.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
 }
 
 // waitFor polls a JavaScript condition until it holds.

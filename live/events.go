@@ -17,7 +17,7 @@ type update struct {
 	Processes []processInfo   `json:"processes"`
 	Selected  string          `json:"selected,omitempty"` // the key of the process whose series follow
 	Series    *series         `json:"series,omitempty"`
-	Findings  []findingJSON   `json:"findings,omitempty"`
+	Findings  []findingJSON   `json:"findings"` // null when unchanged
 	Report    *analyze.Report `json:"report,omitempty"`
 	Omitted   int             `json:"omitted_processes,omitempty"` // processes whose charts were dropped
 }
