@@ -32,9 +32,14 @@ type processInfo struct {
 // series are the lines of one process as flat [x0, y0, x1, y1, ...]
 // arrays: x in seconds since the process started (or the cycle number
 // when untimed), y in bytes, milliseconds, percent or bytes per second.
+//
+// From, when present, says the lines continue those of the previous
+// message: the page drops its points at and after x = From and appends
+// these. Absent, they replace what it had.
 type series struct {
 	Key      string     `json:"key"`
 	Timed    bool       `json:"timed"`
+	From     *float64   `json:"from,omitempty"`
 	HeapUse  []float64  `json:"heap_use"`
 	HeapLive []float64  `json:"heap_live"`
 	HeapGoal []float64  `json:"heap_goal"`
@@ -64,6 +69,7 @@ type cursor struct {
 	key      string // the selected process
 	cycles   int64  // its cycles when its series were sent
 	spans    int
+	layout   plot.Layout // of the series sent; Used 0: none
 	procs    int
 	procsSum int64
 }
@@ -139,13 +145,11 @@ func (s *Server) next(c *cursor) *update {
 	var cycles int64
 	var spans int
 	var ser plot.Series
-	if ok {
-		ser, _ = s.charts.Series(sel.ProcessID)
-		cycles, spans = ser.Process.Cycles, len(ser.Spans)
-	}
 	key := ""
 	if ok {
 		key = processKey(sel.ProcessID)
+		ser = s.seriesAfter(sel.ProcessID, c, key)
+		cycles, spans = ser.Process.Cycles, len(ser.Spans)
 	}
 	seriesChanged := !c.started || key != c.key || cycles != c.cycles || spans != c.spans
 	if c.started && !seriesChanged && s.version == c.version && len(procs) == c.procs && sum == c.procsSum {
@@ -164,8 +168,10 @@ func (s *Server) next(c *cursor) *update {
 	if n, _ := s.charts.Omitted(); n > 0 {
 		u.Omitted = n
 	}
+	layout := c.layout
 	if ok && seriesChanged {
 		u.Series = toSeries(key, &ser)
+		layout = ser.Layout
 	}
 	if !c.started || s.version != c.version {
 		u.Findings = make([]findingJSON, 0, len(s.findings))
@@ -178,11 +184,24 @@ func (s *Server) next(c *cursor) *update {
 		}
 		u.Report = s.report
 	}
-	*c = cursor{started: true, version: s.version, key: c.key, cycles: cycles, spans: spans, procs: len(procs), procsSum: sum}
+	*c = cursor{started: true, version: s.version, key: c.key, cycles: cycles, spans: spans, layout: layout, procs: len(procs), procsSum: sum}
 	if c.key == "" || !ok {
 		c.key = key
 	}
 	return u
+}
+
+// seriesAfter returns the lines of a process that c has not been sent:
+// from its last column on while the columns keep their layout, else all.
+func (s *Server) seriesAfter(id plot.ProcessID, c *cursor, key string) plot.Series {
+	if c.started && key == c.key && c.layout.Used > 0 {
+		ser, _ := s.charts.SeriesFrom(id, c.layout.Used-1)
+		if l := ser.Layout; l.X0 == c.layout.X0 && l.Shift == c.layout.Shift {
+			return ser
+		}
+	}
+	ser, _ := s.charts.Series(id)
+	return ser
 }
 
 // selected returns the process of key, or the one with the most cycles.
@@ -221,6 +240,10 @@ func toSeries(key string, in *plot.Series) *series {
 		CPU:      flat(in.CPU, 1),
 		Alloc:    flat(in.Alloc, 1),
 		Spans:    []spanJSON{},
+	}
+	if l := in.Layout; l.From > 0 {
+		from := x(l.Edge(l.From))
+		out.From = &from
 	}
 	for _, sp := range in.Spans {
 		out.Spans = append(out.Spans, spanJSON{sp.Rule, sp.Start.Seconds(), sp.End.Seconds()})

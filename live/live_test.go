@@ -46,6 +46,7 @@ type message struct {
 	} `json:"processes"`
 	Series *struct {
 		Timed    bool                    `json:"timed"`
+		From     *float64                `json:"from"`
 		HeapUse  []float64               `json:"heap_use"`
 		HeapLive []float64               `json:"heap_live"`
 		HeapGoal []float64               `json:"heap_goal"`
@@ -61,12 +62,18 @@ type message struct {
 	Report *analyze.Report `json:"report"`
 }
 
-// firstMessage connects to the stream and returns its first message, and
-// its size in bytes.
-func firstMessage(t *testing.T, url string) (message, int) {
+// received is one message of the stream and its size in bytes.
+type received struct {
+	message
+	size int
+}
+
+// stream connects to the stream and returns its messages; the channel
+// closes when the stream ends, or after stop.
+func stream(t *testing.T, url string) (msgs <-chan received, stop func()) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
 	req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -75,24 +82,52 @@ func firstMessage(t *testing.T, url string) (message, int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
 	if ct := resp.Header.Get("Content-Type"); ct != "text/event-stream" {
 		t.Fatalf("Content-Type %q, want text/event-stream", ct)
 	}
-	br := bufio.NewReaderSize(resp.Body, 1<<20)
-	for {
-		line, err := br.ReadString('\n')
-		if err != nil {
-			t.Fatalf("stream ended before a message: %v", err)
-		}
-		if data, ok := strings.CutPrefix(line, "data: "); ok {
-			var m message
-			if err := json.Unmarshal([]byte(data), &m); err != nil {
-				t.Fatalf("message: %v\n%s", err, data)
+	out := make(chan received, 1024)
+	go func() {
+		defer resp.Body.Close()
+		defer close(out)
+		br := bufio.NewReaderSize(resp.Body, 1<<20)
+		for {
+			line, err := br.ReadString('\n')
+			if err != nil {
+				return
 			}
-			return m, len(data)
+			if data, ok := strings.CutPrefix(line, "data: "); ok {
+				var m message
+				if err := json.Unmarshal([]byte(data), &m); err != nil {
+					t.Errorf("message: %v\n%s", err, data)
+					return
+				}
+				select {
+				case out <- received{m, len(data)}:
+				case <-ctx.Done():
+					return
+				}
+			}
 		}
+	}()
+	return out, cancel
+}
+
+// firstMessage connects to the stream and returns its first message, and
+// its size in bytes.
+func firstMessage(t *testing.T, url string) (message, int) {
+	t.Helper()
+	msgs, stop := stream(t, url)
+	defer stop()
+	select {
+	case r, ok := <-msgs:
+		if !ok {
+			t.Fatal("the stream ended before a message")
+		}
+		return r.message, r.size
+	case <-time.After(10 * time.Second):
+		t.Fatal("no message within 10s")
 	}
+	panic("unreachable")
 }
 
 func TestStreamHistory(t *testing.T) {
@@ -225,35 +260,15 @@ func TestStreamLive(t *testing.T) {
 	defer s.Close()
 	ts := httptest.NewServer(s.Handler())
 	defer ts.Close()
-	resp, err := http.Get(ts.URL + "/events")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	msgs := make(chan message, 64)
-	go func() {
-		br := bufio.NewReaderSize(resp.Body, 1<<20)
-		for {
-			line, err := br.ReadString('\n')
-			if err != nil {
-				close(msgs)
-				return
-			}
-			if data, ok := strings.CutPrefix(line, "data: "); ok {
-				var m message
-				if json.Unmarshal([]byte(data), &m) == nil {
-					msgs <- m
-				}
-			}
-		}
-	}()
+	msgs, stop := stream(t, ts.URL+"/events")
+	defer stop()
 	next := func(what string, ok func(message) bool) {
 		t.Helper()
 		timeout := time.After(time.Second)
 		for {
 			select {
 			case m := <-msgs:
-				if ok(m) {
+				if ok(m.message) {
 					return
 				}
 			case <-timeout:
@@ -279,5 +294,72 @@ func TestStreamLive(t *testing.T) {
 	next("the end", func(m message) bool { return m.State == "interrupted" })
 	s.Close()
 	for range msgs {
+	}
+}
+
+// TestStreamIncremental follows a stream while cycles arrive: each message
+// sends only the end of the lines, and what the page rebuilds from them
+// is the whole history that a page connecting at the end gets.
+func TestStreamIncremental(t *testing.T) {
+	s := live.New(live.Options{Columns: 40, Interval: 5 * time.Millisecond})
+	defer s.Close()
+	ts := httptest.NewServer(s.Handler())
+	defer ts.Close()
+	msgs, stop := stream(t, ts.URL+"/events")
+	defer stop()
+	type line = []float64
+	var have [6]line
+	partial, whole := 0, 0
+	got := make(chan int64, 1024)
+	go func() {
+		defer close(got)
+		for m := range msgs {
+			sr := m.Series
+			if sr == nil {
+				continue
+			}
+			lines := [6]line{sr.HeapUse, sr.HeapLive, sr.HeapGoal, sr.Pause, sr.CPU, sr.Alloc}
+			if sr.From == nil {
+				whole++
+				have = lines
+			} else {
+				partial++
+				for i := range have {
+					j := len(have[i])
+					for j > 0 && have[i][j-2] >= *sr.From {
+						j -= 2
+					}
+					have[i] = append(have[i][:j], lines[i]...)
+				}
+			}
+			got <- m.Processes[0].Cycles
+		}
+	}()
+	const cycles = 3000
+	for i := 1; i <= cycles; i++ {
+		line := fmt.Sprintf("gc %d @%.3fs 1%%: 0.050+0.30+0.004 ms clock, 0.10+0.05/0.30/0+0.008 ms cpu, %d->%d->0 MB, 8 MB goal, 0 MB stacks, 0 MB globals, 2 P\n",
+			i, float64(i)*0.02, 3+i%4, 4+i%4)
+		rd := parser.NewReader(strings.NewReader(line), "-")
+		for rd.Scan() {
+			s.Record(rd.Record())
+		}
+		if i%50 == 0 {
+			time.Sleep(10 * time.Millisecond) // let the stream send some
+		}
+	}
+	for n := range got {
+		if n == cycles {
+			break
+		}
+	}
+	end, _ := firstMessage(t, ts.URL+"/events")
+	want := [6]line{end.Series.HeapUse, end.Series.HeapLive, end.Series.HeapGoal, end.Series.Pause, end.Series.CPU, end.Series.Alloc}
+	for i := range want {
+		if fmt.Sprint(have[i]) != fmt.Sprint(want[i]) {
+			t.Errorf("line %d: rebuilt %d numbers, the whole history has %d", i, len(have[i]), len(want[i]))
+		}
+	}
+	if partial < 10 || whole < 2 {
+		t.Errorf("%d partial and %d whole messages; want many partial ones, and whole ones when the columns widen", partial, whole)
 	}
 }

@@ -29,17 +29,42 @@ type Series struct {
 	CPU      []Point // GC CPU over the sliding window, percent
 	Alloc    []Point // allocation rate over the sliding window, bytes/s
 	Spans    []Span  // by rule, then start
+	Layout   Layout
 }
+
+// Layout is how the x axis of a Series is cut into columns: column i
+// covers X0 + i<<Shift up to the next one. The columns only change at
+// the end until they widen, which changes Shift (and moves every point).
+// So a caller holding the lines of an earlier Series takes a Series from
+// the column before the last one it had (which may have grown since): if
+// its X0 and Shift are the same, it drops its points at and after
+// Edge(From) and appends the new ones, and the lines are those of a whole
+// Series; if not, the columns widened, and it takes the whole Series.
+type Layout struct {
+	X0    int64
+	Shift uint
+	Used  int // columns holding data
+	From  int // the first column whose points the lines hold
+}
+
+// Edge returns the x where column col starts.
+func (l Layout) Edge(col int) int64 { return l.X0 + int64(col)<<l.Shift }
 
 // Series returns the lines of a kept process, and false when the Builder
 // holds none of it.
-func (b *Builder) Series(id ProcessID) (Series, bool) {
+func (b *Builder) Series(id ProcessID) (Series, bool) { return b.SeriesFrom(id, 0) }
+
+// SeriesFrom returns the lines of a kept process from column from on (see
+// Layout), and false when the Builder holds none of it. The spans are all
+// there.
+func (b *Builder) SeriesFrom(id ProcessID, from int) (Series, bool) {
 	s := b.find(id)
 	if s == nil {
 		return Series{}, false
 	}
+	from = min(max(from, 0), s.cols.used)
 	line := func(m metric) []Point {
-		pts := s.cols.points(m)
+		pts := s.cols.pointsFrom(m, from)
 		out := make([]Point, len(pts))
 		for i, p := range pts {
 			out[i] = Point(p)
@@ -54,6 +79,7 @@ func (b *Builder) Series(id ProcessID) (Series, bool) {
 		Pause:    line(mPause),
 		CPU:      line(mCPU),
 		Alloc:    line(mAllocRate),
+		Layout:   Layout{X0: s.cols.x0, Shift: s.cols.shift, Used: s.cols.used, From: from},
 	}
 	for _, sp := range s.sortedSpans() {
 		out.Spans = append(out.Spans, Span{sp.rule, time.Duration(sp.start), time.Duration(sp.end)})

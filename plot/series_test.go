@@ -1,6 +1,7 @@
 package plot
 
 import (
+	"slices"
 	"testing"
 	"time"
 )
@@ -36,5 +37,65 @@ func TestSeriesExported(t *testing.T) {
 	want := Span{"alloc-churn", 200 * time.Millisecond, 500 * time.Millisecond}
 	if len(s.Spans) != 1 || s.Spans[0] != want {
 		t.Errorf("spans %v, want [%v]", s.Spans, want)
+	}
+}
+
+// TestSeriesFromRebuilds follows a process with SeriesFrom as the live
+// page does, through many widenings of the columns, and checks that the
+// lines it rebuilds are those of a whole Series every time.
+func TestSeriesFromRebuilds(t *testing.T) {
+	b := NewBuilder(Options{Columns: 16})
+	id := ProcessID{"t.log", 1}
+	var have Series
+	var last Layout
+	for n := 1; n <= 3000; n++ {
+		h := int64(3 + n%5)
+		b.Add(cycle(1, n, time.Duration(n)*7*time.Millisecond, h, h+1, 1, 8))
+		if n%7 != 0 && n != 3000 {
+			continue
+		}
+		from := max(last.Used-1, 0)
+		part, _ := b.SeriesFrom(id, from)
+		if l := part.Layout; l.Shift != last.Shift || l.X0 != last.X0 {
+			// The columns widened since: every point moved.
+			from = 0
+			part, _ = b.SeriesFrom(id, 0)
+		}
+		if from == 0 {
+			have = part
+		} else {
+			edge := part.Layout.Edge(part.Layout.From)
+			cut := func(old, more []Point) []Point {
+				i := len(old)
+				for i > 0 && old[i-1].X >= edge {
+					i--
+				}
+				return append(old[:i:i], more...)
+			}
+			have.HeapUse = cut(have.HeapUse, part.HeapUse)
+			have.HeapLive = cut(have.HeapLive, part.HeapLive)
+			have.HeapGoal = cut(have.HeapGoal, part.HeapGoal)
+			have.Pause = cut(have.Pause, part.Pause)
+			have.CPU = cut(have.CPU, part.CPU)
+			have.Alloc = cut(have.Alloc, part.Alloc)
+			have.Process, have.Layout = part.Process, part.Layout
+		}
+		last = part.Layout
+		whole, _ := b.Series(id)
+		for _, c := range []struct {
+			name      string
+			got, want []Point
+		}{
+			{"heap in use", have.HeapUse, whole.HeapUse}, {"live", have.HeapLive, whole.HeapLive},
+			{"goal", have.HeapGoal, whole.HeapGoal}, {"pause", have.Pause, whole.Pause},
+			{"CPU", have.CPU, whole.CPU}, {"alloc", have.Alloc, whole.Alloc},
+		} {
+			if !slices.Equal(c.got, c.want) {
+				t.Fatalf("after %d cycles (from column %d): rebuilt %s has %d points, the whole one %d", n, from, c.name, len(c.got), len(c.want))
+			}
+		}
+	}
+	if last.Shift < 5 {
+		t.Errorf("the columns widened to shift %d only; the test wants many widenings", last.Shift)
 	}
 }

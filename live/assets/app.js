@@ -11,6 +11,9 @@ const view = {
   findings: [],
   report: null,
   omitted: 0,
+  // What changed since drawn: the lists are rebuilt only then, so that
+  // they do not flicker under the mouse at every message.
+  stale: { findings: true, table: true },
 };
 
 // For tests and the console.
@@ -29,19 +32,39 @@ function connect(key) {
     const u = JSON.parse(ev.data);
     view.state = u.state;
     view.processes = u.processes || [];
+    if ((u.omitted_processes || 0) !== view.omitted) view.stale.table = true;
     view.omitted = u.omitted_processes || 0;
-    if (u.selected) view.selected = u.selected;
-    if (u.series) view.series = u.series;
-    if (u.findings) view.findings = u.findings;
-    if (u.report) view.report = u.report;
+    if (u.selected && u.selected !== view.selected) { view.selected = u.selected; view.stale.table = true; }
+    if (u.series) view.series = mergeSeries(view.series, u.series);
+    if (u.findings) { view.findings = u.findings; view.stale.findings = true; }
+    if (u.report) { view.report = u.report; view.stale.table = true; }
     schedule();
   };
+}
+
+const lineNames = ['heap_use', 'heap_live', 'heap_goal', 'pause_ms', 'gc_cpu', 'alloc_rate'];
+
+// mergeSeries applies a message's series: whole, or (with from) the lines
+// from x = from on, which replace the old points there.
+function mergeSeries(old, s) {
+  if (s.from === undefined || !old || old.key !== s.key) return s;
+  for (const name of lineNames) {
+    const a = old[name];
+    let i = a.length;
+    while (i > 0 && a[i - 2] >= s.from) i -= 2;
+    a.length = i;
+    for (const v of s[name]) a.push(v);
+  }
+  old.spans = s.spans;
+  old.timed = s.timed;
+  return old;
 }
 
 function select(key) {
   if (!key || key === view.selected) return;
   view.selected = key;
   view.series = null;
+  view.stale.table = true;
   connect(key);
   schedule();
 }
@@ -399,8 +422,9 @@ function renderTable() {
 function render() {
   renderHeader();
   renderCharts();
-  renderFindings();
-  renderTable();
+  if (view.stale.findings) renderFindings();
+  if (view.stale.table) renderTable();
+  view.stale.findings = view.stale.table = false;
 }
 
 connect('');
