@@ -208,7 +208,8 @@ function draw(cv, spec) {
   for (const v of ticks(x0, x1, Math.max(2, Math.floor(pw / 110)))) {
     const x = X(v);
     if (x < L - 1 || x > L + pw + 1) continue;
-    g.fillText(spec.timed ? timeLabel(v, x1 - x0) : tickLabel(v), x, T + ph + 5);
+    // Before Go 1.5 the trace prints no times: the axis counts cycles.
+    g.fillText(spec.timed ? timeLabel(v, x1 - x0) : 'gc ' + tickLabel(v), x, T + ph + 5);
   }
 
   let n = 0;
@@ -237,6 +238,12 @@ function draw(cv, spec) {
   g.setLineDash([]);
   g.strokeStyle = css('--line');
   g.strokeRect(L + 0.5, T + 0.5, pw, ph);
+  if (n === 0 && spec.empty) {
+    g.fillStyle = css('--muted');
+    g.textAlign = 'center';
+    g.textBaseline = 'middle';
+    g.fillText(spec.empty, L + pw / 2, T + ph / 2);
+  }
   cv.dataset.points = String(n);
 }
 
@@ -263,10 +270,14 @@ function renderCharts() {
   const spans = (s ? s.spans : []).map((sp) => ({ start: sp.start, end: sp.end, color: ruleColors[rules.indexOf(sp.rule) % ruleColors.length] }));
   const timed = s ? s.timed : true;
   const x = [x0, x1];
-  const empty = [];
-  const hmax = maxOf([s ? s.heap_use : empty, s ? s.heap_goal : empty]);
+  // What an empty chart says.
+  let empty = 'no cycle yet';
+  if (s && !s.timed) empty = 'the trace of this Go release prints no times, so no rates';
+  else if (s) empty = 'not enough cycles yet';
+  const none = [];
+  const hmax = maxOf([s ? s.heap_use : none, s ? s.heap_goal : none]);
   draw(document.getElementById('heap'), {
-    x, timed, spans, unit: byteAxis(hmax, ''),
+    x, timed, spans, unit: byteAxis(hmax, ''), empty: 'no cycle yet',
     lines: s ? [
       { pts: s.heap_goal, color: css('--goal'), dash: [5, 3], width: 1.2 },
       { pts: s.heap_live, color: css('--live'), width: 1.5 },
@@ -274,15 +285,15 @@ function renderCharts() {
     ] : [],
   });
   draw(document.getElementById('pause'), {
-    x, timed, spans, unit: { div: 1, name: 'ms' }, floor: 0.1,
+    x, timed, spans, unit: { div: 1, name: 'ms' }, floor: 0.1, empty: 'no cycle yet',
     lines: s ? [{ pts: s.pause_ms, color: css('--pause'), stems: true, width: 1 }] : [],
   });
   draw(document.getElementById('cpu'), {
-    x, timed, spans, unit: { div: 1, name: '% CPU' }, floor: 1,
+    x, timed, spans, empty, unit: { div: 1, name: '% CPU' }, floor: 1,
     lines: s ? [{ pts: s.gc_cpu, color: css('--cpu') }] : [],
   });
   draw(document.getElementById('alloc'), {
-    x, timed, spans, unit: byteAxis(maxOf([s ? s.alloc_rate : empty]), '/s'),
+    x, timed, spans, empty, unit: byteAxis(maxOf([s ? s.alloc_rate : none]), '/s'),
     lines: s ? [{ pts: s.alloc_rate, color: css('--alloc') }] : [],
   });
   const legend = document.getElementById('spans');
@@ -335,7 +346,8 @@ function keyOf(file, process) { return file + '#' + process; }
 function renderFindings() {
   const box = document.getElementById('findings');
   if (!view.findings.length) {
-    box.innerHTML = '<p class="none">none yet</p>';
+    const done = view.state === 'ended' || view.state === 'interrupted';
+    box.innerHTML = '<p class="none">' + (done ? 'none' : 'none yet') + '</p>';
     return;
   }
   box.replaceChildren(...view.findings.map(({ finding: f, name }) => {
