@@ -45,6 +45,7 @@ type analyzeOptions struct {
 	Analysis    analysisOptions
 	Pprof       pprofOptions
 	Metrics     metricsOptions
+	Live        liveOptions
 	Args        []string
 }
 
@@ -107,6 +108,8 @@ process="other", so memory and series stay flat under "go test ./...".
 --metrics-linger D keeps the endpoint up after the end until the next
 scrape (at most D).
 
+` + liveHelp + `
+
 Thresholds: --set NAME=VALUE changes one (see gctrace rules for the names),
 --rules turns rules off or on, --config FILE reads both from a file (see
 gctrace check --help for its format). Flags override the file.
@@ -119,6 +122,7 @@ and exits with status 2.`,
   GODEBUG=gctrace=1 go test -run TestBig ./... 2>&1 | gctrace analyze
   kubectl logs --timestamps deploy/api | gctrace analyze --format markdown > gc.md
   GODEBUG=gctrace=1 ./server 2>&1 | gctrace analyze --metrics 127.0.0.1:9464 --label service=api
+  GODEBUG=gctrace=1 ./server 2>&1 | gctrace analyze --http :8080
   gctrace analyze --format json run.log | jq '.findings[] | .rule'`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -136,6 +140,9 @@ and exits with status 2.`,
 			if err := opts.Metrics.check(); err != nil {
 				return err
 			}
+			if err := opts.Live.check(); err != nil {
+				return err
+			}
 			opts.Args = args
 			if runF != nil {
 				return runF(opts)
@@ -150,6 +157,7 @@ and exits with status 2.`,
 	opts.Analysis.addFlags(fl)
 	opts.Pprof.addFlags(fl)
 	opts.Metrics.addFlags(fl)
+	opts.Live.addFlags(fl)
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json", "markdown"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -177,8 +185,14 @@ func runAnalyze(s *streams, opts *analyzeOptions) error {
 	}
 	defer stop()
 	if exp != nil {
-		ss.sub = exp
+		ss.subscribe(exp)
 	}
+	page, err := opts.Live.start(s.Err)
+	if err != nil {
+		return err
+	}
+	defer page.close()
+	ss.subscribe(page.subscriber())
 	ss.start()
 	interrupted, err := ss.readAll(s, opts.Args)
 	if err != nil {
@@ -199,7 +213,11 @@ func runAnalyze(s *streams, opts *analyzeOptions) error {
 	if err := renderReport(out, opts.Format, res); err != nil {
 		return err
 	}
-	return out.flush()
+	if err := out.flush(); err != nil {
+		return err
+	}
+	page.linger(s.Err)
+	return nil
 }
 
 // analysisOptions are the settings of the analysis that analyze, check and
@@ -375,8 +393,11 @@ type session struct {
 	// file, it runs beside the analyzer, a batch at a time, so it must
 	// not use the analyzer's state.
 	tap func(parser.Record)
-	// sub is an output of the stream (the metrics endpoint); nil: none.
+	// sub is an output of the stream (the metrics endpoint, the live
+	// page); nil: none.
 	sub engine.Subscriber
+	// interrupted: the input was cut short (Ctrl-C), as Done is told.
+	interrupted bool
 
 	// mu serialises the analyzer between the reading goroutine and an
 	// interrupt, which reports while the read may still be blocked.
@@ -397,6 +418,10 @@ func (ss *session) start() {
 	for file, a := range ss.pprof {
 		a.rate = ss.allocRate
 		a.usage = startUsageWatch(ss, file, a.opts.src)
+		a.attributed = ss.attributed
+	}
+	if ss.sub != nil {
+		go ss.reportProgress()
 	}
 }
 
@@ -556,7 +581,7 @@ func (ss *session) readAll(s *streams, args []string) (interrupted bool, err err
 		case <-time.After(interruptGrace):
 		}
 		ss.mu.Lock()
-		ss.closed = true
+		ss.closed, ss.interrupted = true, true
 		ss.mu.Unlock()
 		return true, nil
 	}
@@ -600,7 +625,7 @@ func (ss *session) finish(w io.Writer) *analysis {
 	fillAdvice(rep.Findings)
 	rep.SortFindings()
 	if ss.sub != nil {
-		ss.sub.Done(rep, false)
+		ss.sub.Done(rep, ss.interrupted)
 	}
 	if ss.live != nil {
 		ss.live.flushHeld()

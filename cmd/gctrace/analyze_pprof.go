@@ -52,11 +52,14 @@ type attributor struct {
 	live *lineWriter
 	// rate returns the trace's allocation rate of a process in bytes per
 	// second, to reconcile a profile with; nil or 0: unknown.
-	rate   func(file string, process int) float64
-	usage  *usageWatch // where the memory goes over the run; nil before start
-	ctx    context.Context
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	rate  func(file string, process int) float64
+	usage *usageWatch // where the memory goes over the run; nil before start
+	// attributed receives each finding with its attribution, outside
+	// the attributor's lock; nil: nobody.
+	attributed func(analyze.Finding)
+	ctx        context.Context
+	cancel     context.CancelFunc
+	wg         sync.WaitGroup
 
 	mu        sync.Mutex
 	requested map[findingKey]bool
@@ -120,6 +123,14 @@ func (a *attributor) run(p *pull) {
 		window = time.Duration(a.opts.Seconds) * time.Second
 	}
 	at, err := attribute.Attribute(a.ctx, a.opts.src, p.kind, window)
+	var done []analyze.Finding
+	defer func() { // after the unlock below: attributed takes the session's lock
+		for _, f := range done {
+			if a.attributed != nil {
+				a.attributed(f)
+			}
+		}
+	}()
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	delete(a.inflight, p.kind)
@@ -144,6 +155,8 @@ func (a *attributor) run(p *pull) {
 			}
 		}
 		a.answers[findingKey{f.File, f.Process, f.Rule}] = summary
+		f.Attribution = summary
+		done = append(done, f)
 		if a.live != nil {
 			a.live.say(fmt.Sprintf("gctrace: %sattribution: %s: %s", findingPos(&f), f.Rule, summary))
 		}

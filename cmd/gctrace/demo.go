@@ -33,6 +33,7 @@ type demoOptions struct {
 	Verbose   bool
 	Progress  time.Duration
 	Seconds   int // attribution window
+	Live      liveOptions
 }
 
 func newCmdDemo(s *streams, runF func(*demoOptions) error) *cobra.Command {
@@ -55,10 +56,13 @@ own program. Ctrl-C ends it early with the report of what
 was seen.
 
 It needs no source tree and no Go toolchain: the program is part of the
-gctrace binary.`,
+gctrace binary.
+
+` + liveHelp,
 		Example: `  gctrace demo
   gctrace demo --scenario leak --duration 30s -o leak.png
-  gctrace demo --scenario tiny,healthy --verbose`,
+  gctrace demo --scenario tiny,healthy --verbose
+  gctrace demo --http 127.0.0.1:8080`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			known := map[string]bool{}
@@ -89,6 +93,9 @@ gctrace binary.`,
 			if _, err := plot.FormatOf(opts.Output); err != nil {
 				return usagef("-o %s: %v (use .png, .svg or .pdf)", opts.Output, err)
 			}
+			if err := opts.Live.check(); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -102,6 +109,7 @@ gctrace binary.`,
 	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "also show the program's own output and its GC trace")
 	fl.DurationVar(&opts.Progress, "progress", 5*time.Second, "how often the progress line comes (0: never)")
 	fl.IntVar(&opts.Seconds, "pprof-seconds", 3, "window of the allocation profile pulled when a finding fires, in seconds")
+	opts.Live.addFlags(fl)
 	_ = cmd.RegisterFlagCompletionFunc("scenario", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		var names []string
 		for _, sc := range zoo.Scenarios() {
@@ -171,6 +179,12 @@ func runDemo(s *streams, opts *demoOptions) error {
 	if opts.Verbose {
 		ss.echo = errW
 	}
+	page, err := opts.Live.start(s.Err)
+	if err != nil {
+		return err
+	}
+	defer page.close()
+	ss.subscribe(page.subscriber())
 	ss.tap = func(rec parser.Record) {
 		switch rec := rec.(type) {
 		case *parser.GC:
@@ -199,6 +213,7 @@ func runDemo(s *streams, opts *demoOptions) error {
 	interrupted := waitDemo(errW, opts, children, sigs)
 	if interrupted {
 		errW.say("gctrace demo: interrupted: the report covers what was seen")
+		ss.interrupted = true
 	}
 	res := ss.finish(s.Err) // waits for profile pulls while the programs still run
 	stopDemoChildren(children)
@@ -240,6 +255,7 @@ func runDemo(s *streams, opts *demoOptions) error {
 		wrote = opts.Output + " (" + strings.Join(drawn, ", ") + ")"
 	}
 	fmt.Fprint(s.Out, demoNext(wrote))
+	page.linger(s.Err)
 	return nil
 }
 

@@ -24,6 +24,7 @@ type runOptions struct {
 	Budgets  budgets
 	Pprof    pprofOptions
 	Metrics  metricsOptions
+	Live     liveOptions
 	Prog     string
 	Args     []string
 }
@@ -69,11 +70,14 @@ process="other", so memory and series stay flat under "go test ./...".
 --metrics-linger D keeps the endpoint up after the end until the next
 scrape (at most D).
 
+` + liveHelp + `
+
 Flags go before PROG; everything from PROG on is PROG's.`,
 		Example: `  gctrace run -- ./server -addr :8080
   gctrace run --quiet-gc --pprof http://localhost:6060 -- ./bomb --scenario dog
   gctrace run --max-gc-cpu 10 --max-pause 5ms -- go test ./...
   gctrace run --metrics 127.0.0.1:9464 --label service=api -- ./server
+  gctrace run --http :8080 -- ./server
   gctrace run --quiet-gc --format json -o report.json -- ./batch input.csv`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
@@ -96,6 +100,9 @@ Flags go before PROG; everything from PROG on is PROG's.`,
 			if err := opts.Metrics.check(); err != nil {
 				return err
 			}
+			if err := opts.Live.check(); err != nil {
+				return err
+			}
 			opts.Prog, opts.Args = args[0], args[1:]
 			if runF != nil {
 				return runF(opts)
@@ -113,6 +120,7 @@ Flags go before PROG; everything from PROG on is PROG's.`,
 	opts.Analysis.addFlags(fl)
 	opts.Pprof.addFlags(fl)
 	opts.Metrics.addFlags(fl)
+	opts.Live.addFlags(fl)
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json", "markdown"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -142,6 +150,11 @@ func runRun(s *streams, opts *runOptions) error {
 		return err
 	}
 	defer stopMetrics()
+	page, err := opts.Live.start(s.Err)
+	if err != nil {
+		return err
+	}
+	defer page.close()
 	cmd := exec.Command(opts.Prog, opts.Args...)
 	cmd.Env = withGCTrace(os.Environ())
 	cmd.Stdin = s.In
@@ -170,8 +183,9 @@ func runRun(s *streams, opts *runOptions) error {
 	errW := newLineWriter(s.Err, true)
 	ss := &session{cfg: opts.Analysis.Config}
 	if exp != nil {
-		ss.sub = exp
+		ss.subscribe(exp)
 	}
+	ss.subscribe(page.subscriber())
 	if opts.Budgets.active() {
 		ss.gate = &opts.Budgets
 	}
@@ -229,6 +243,7 @@ func runRun(s *streams, opts *runOptions) error {
 	if err := errW.flush(); err != nil {
 		return err
 	}
+	page.linger(s.Err)
 	return exitWith(code, msg)
 }
 
