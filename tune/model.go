@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"slices"
+	"sort"
 	"time"
 )
 
@@ -421,16 +422,15 @@ func (m *Model) procsAt(t time.Duration) int {
 }
 
 // interp reads the piecewise-linear function through (ts, vs) at t, flat
-// beyond its ends. ts is sorted.
+// beyond its ends. ts is sorted; where it steps (equal times), interp
+// takes the value after the step, so that time moves on from it.
 func interp(ts []time.Duration, vs []float64, t time.Duration) float64 {
-	i, _ := slices.BinarySearch(ts, t)
+	i := sort.Search(len(ts), func(i int) bool { return ts[i] > t })
 	switch {
 	case i == 0:
 		return vs[0]
 	case i == len(ts):
 		return vs[len(vs)-1]
-	case ts[i] == ts[i-1]:
-		return vs[i]
 	}
 	f := float64(t-ts[i-1]) / float64(ts[i]-ts[i-1])
 	return vs[i-1] + f*(vs[i]-vs[i-1])

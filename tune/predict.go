@@ -148,6 +148,10 @@ func (m *Model) Predict(s Setting) Outcome {
 				l, r = m.liveAt(m.allocAt(next))
 			}
 		}
+		next = max(next, t)
+		if m.allocAt(next) <= a && !isForced && next >= m.End {
+			break // nothing more to allocate
+		}
 		heap := live + m.allocAt(next) - a
 		if isForced || heap > end {
 			peak = heap // a forced cycle ends where it is; a held-back one past the goal
