@@ -278,7 +278,14 @@ func (m *Model) fitPacing(bound []int) {
 		}
 		r := slack[k]
 		slices.Sort(r)
-		m.Pacing[k] = Pacing{Slack: r[len(r)/2], PeakSlack: r[len(r)/10], MarkAlloc: markAlloc[k] / float64(len(r))}
+		p := Pacing{Slack: r[len(r)/2], PeakSlack: r[len(r)/10], MarkAlloc: markAlloc[k] / float64(len(r))}
+		// A slack within the trace's resolution is the truncation, not
+		// the pacer: it leaves the trigger to the runtime's own bound.
+		if math.Abs(p.Slack) <= halfMiB {
+			p.PeakSlack -= p.Slack
+			p.Slack = 0
+		}
+		m.Pacing[k] = p
 	}
 	switch {
 	case len(slack[0]) == 0:
