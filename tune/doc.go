@@ -16,17 +16,22 @@
 //     between the cycles that marked them;
 //   - the cost of a cycle: its GC CPU regressed (least squares) on the live
 //     heap it marked plus its roots;
-//   - the pacer's runway: how much of the room between the live heap and the
-//     goal a cycle actually used, allocation from one live heap to the next
-//     mark end over goal − live, as the recorded run shows it.
+//   - the pacing: how far under its goal a recorded cycle finished marking
+//     (the median, and the 10th percentile for the peak), and what the
+//     program allocated while it marked, apart for cycles whose goal GOGC
+//     set and those the memory limit set.
 //
 // Predict replays that history under a Setting. After each cycle the goal
 // is, as in the runtime: live + (live + stacks + globals) × GOGC/100 for
 // Go 1.18 and later, live × (1 + GOGC/100) before; never below the minimum
 // heap, 4 MiB × GOGC/100. A memory limit caps it at (limit − non-heap
 // memory) less 3% headroom (at least 1 MiB), never below the live heap.
-// The next cycle ends when the program has allocated the runway's share of
-// goal − live. Under a memory limit the runtime holds GC CPU to 50% of the
+// The next cycle triggers as the runtime's pacer does: that recorded
+// distance and the marking's allocation below the goal, but between 70% and
+// 95% of the way from the live heap to the goal (or 4 MiB under a larger
+// goal); it ends when the program has allocated that, plus what it
+// allocates while marking. A recorded distance within the trace's MiB
+// resolution is taken for truncation, and leaves the trigger to the bound. Under a memory limit the runtime holds GC CPU to 50% of the
 // CPUs: a cycle that would cost more comes later, and the heap grows past
 // the goal meanwhile. GOGC=off with a limit leaves the limit alone to set
 // the goal; GOGC=off without one, no cycle at all. Forced cycles
@@ -42,8 +47,8 @@
 //     what the runtime marks live because it was allocated during marking.
 //   - A cycle costs what the recorded cycles with that live heap cost.
 //   - After the last cycle of the trace the process ran on for half a
-//     runway: the trace cannot say how long it ran after its last GC line,
-//     and half is the expectation over where a process may stop.
+//     cycle's allocation: the trace cannot say how long it ran after its
+//     last GC line, and half is the expectation over where it may stop.
 //   - Non-heap memory (stacks, runtime metadata, span fragmentation) is, when
 //     the recorded run had a known memory limit that bound, what the goal
 //     left of it; otherwise the printed stacks and globals plus a fixed

@@ -60,7 +60,7 @@ type Model struct {
 	CostBase, CostPerMiB time.Duration
 
 	// End is the span replayed: to the last cycle's end, plus the half
-	// runway the process is assumed to have run on after it (Tail).
+	// cycle's allocation the process is assumed to have run on after it (Tail).
 	End, Tail time.Duration
 
 	allocT []time.Duration // cumulative allocation, piecewise linear

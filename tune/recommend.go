@@ -73,7 +73,7 @@ func better(a, b Outcome) bool {
 
 func why(r Recommendation) string {
 	o := r.Outcome
-	s := fmt.Sprintf("%s is predicted to spend %.2g%% of the CPUs on GC (recorded: %.2g%%) with a peak heap of %s, which with the non-heap memory leaves %s of the %s budget.",
+	s := fmt.Sprintf("%s is predicted to spend %.2f%% of the CPUs on GC (recorded: %.2f%%) with a peak heap of %s, which with the non-heap memory leaves %s of the %s budget.",
 		gogcName(o.Setting.GOGC), o.GCCPUPercent(), r.Recorded.GCCPUPercent(), sizeName(o.PeakHeap), sizeName(r.Budget-o.PeakMemory), sizeName(r.Budget))
 	if o.LimitPressure > 0 && o.Span > 0 {
 		s += fmt.Sprintf(" GOMEMLIMIT=%s sets the goal %.0f%% of the time, trading GC CPU for staying under it, and keeps %s (%.0f%%) of the budget for what the trace cannot see (RSS beyond the heap, fragmentation).",

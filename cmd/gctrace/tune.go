@@ -64,9 +64,11 @@ replays the recorded setting itself: trust a prediction as far as that.
 The model: after each cycle the goal is live + (live + stacks + globals) ×
 GOGC/100 (live × (1 + GOGC/100) before Go 1.18), at least 4 MiB × GOGC/100,
 capped under a limit at (limit − non-heap memory) less 3%. The next cycle
-comes when the program has allocated the share of goal − live the recorded
-run used. A cycle costs the GC CPU of recorded cycles with that live heap
-(a least-squares fit on live heap + roots). Under a limit the runtime keeps
+triggers as the runtime does, between 70% and 95% of the way from live to
+goal and as far below the goal as the recorded cycles finished, and ends
+after what the recorded cycles allocated while marking. A cycle costs the GC
+CPU of recorded cycles with that live heap (a least-squares fit on live
+heap + roots). Under a limit the runtime keeps
 GC CPU to 50%: a cycle that would cost more comes later and the heap grows
 past the goal.
 
