@@ -69,7 +69,7 @@ var ruleIDs = [numRules]string{
 var catalogue = []RuleInfo{
 	{ID: RuleGCFrequency, Severity: Warning,
 		Summary: "the GC runs many times a second, for seconds on end",
-		Advice:  "Each cycle costs a fixed overhead; allocate less (see the allocs profile) or give the heap more room with GOGC or GOMEMLIMIT (https://go.dev/doc/gc-guide)."},
+		Advice:  "Each cycle costs a fixed overhead; allocate less (see the allocs profile) or give the heap more room with GOGC or GOMEMLIMIT: gctrace tune predicts what a setting would do (https://go.dev/doc/gc-guide)."},
 	{ID: RuleAllocChurn, Severity: Warning,
 		Summary: "a high allocation rate of memory that is garbage by the next cycle",
 		FiresOn: "the trace: an allocation rate of min-rate or more over the window, with at most max-live-share of the heap surviving each cycle, for min-duration; " +
@@ -84,7 +84,7 @@ var catalogue = []RuleInfo{
 		Advice:  "Compare two heap profiles (inuse_space) taken a while apart to find what keeps growing; bound or evict it."},
 	{ID: RuleHighGCCPU, Severity: Warning,
 		Summary: "the GC uses a large share of the available CPU (from the cpu fields, over a sliding window)",
-		Advice:  "Allocate less, or trade memory for CPU by raising GOGC or setting GOMEMLIMIT (https://go.dev/doc/gc-guide)."},
+		Advice:  "Allocate less, or trade memory for CPU by raising GOGC or setting GOMEMLIMIT; gctrace tune --budget SIZE picks them for the memory you have (https://go.dev/doc/gc-guide)."},
 	{ID: RuleLongPause, Severity: Warning,
 		Summary: "a stop-the-world pause (first plus last clock phase) is long",
 		Advice:  "Long pauses usually come from an overloaded machine (GOMAXPROCS above the CPUs you get), very many goroutines, or an old Go release; check CPU limits and upgrade Go."},
@@ -99,7 +99,7 @@ var catalogue = []RuleInfo{
 		Advice:  "The heap peaks above what GOGC/GOMEMLIMIT promise; allocate less during marking, or leave headroom in memory limits."},
 	{ID: RuleMemoryLimitPressure, Severity: Warning,
 		Summary: "the heap goal sits well below what GOGC alone would give: the memory limit binds",
-		Advice:  "The live heap is close to GOMEMLIMIT, so the GC runs ever more often; raise the limit or shrink the live heap before the GC CPU climbs further."},
+		Advice:  "The live heap is close to GOMEMLIMIT, so the GC runs ever more often; raise the limit or shrink the live heap before the GC CPU climbs further (gctrace tune --memlimit SIZE predicts a higher limit)."},
 	{ID: RuleMinHeapThrash, Severity: Warning,
 		Summary: "the heap goal is pinned at the 4 MiB minimum while GCs come many times a second",
 		Advice:  "The live heap is tiny but allocation is fast; raise GOGC or set GOMEMLIMIT so the heap may grow, or allocate less."},

@@ -146,6 +146,7 @@ The runtime prints the trace on standard error, so redirect it:
 		newCmdRules(s, nil),
 		newCmdPlot(s, nil),
 		newCmdAttribute(s, nil),
+		newCmdTune(s, nil),
 	)
 	return root
 }
