@@ -383,7 +383,10 @@ func TestHealthyTrace(t *testing.T) {
 		if g.HeapLive < 28*mb || g.HeapLive > 36*mb {
 			t.Errorf("gc %d: %d MB live, want the flat 32 MiB working set", g.N, g.HeapLive/mb)
 		}
-		if g.Forced || g.HeapEnd > g.HeapGoal+mb || g.Pause() > 5*time.Millisecond {
+		// A stop-the-world pause waits for the OS to run the GC's
+		// threads: on a busy 2-core machine that alone takes several
+		// milliseconds, so the bound is on what the program could cause.
+		if g.Forced || g.HeapEnd > g.HeapGoal+mb || g.Pause() > 50*time.Millisecond {
 			t.Errorf("gc %d is not healthy: forced %v, %d MB over a %d MB goal, pause %v", g.N, g.Forced, g.HeapEnd/mb, g.HeapGoal/mb, g.Pause())
 		}
 	}

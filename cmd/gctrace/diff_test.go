@@ -170,17 +170,17 @@ func TestCheckHelpListsGateable(t *testing.T) {
 }
 
 // The false-positive test on fresh runs: five pairs of short identical
-// runs of the bomb's dog pass the default gate; the dog called four times
+// runs of the bomb's dog pass the default gate; the dog called ten times
 // as often, as a control, fails it.
 func TestCheckBaselineFreshRuns(t *testing.T) {
 	if testing.Short() {
-		t.Skip("runs the bomb for 24s")
+		t.Skip("runs the bomb for 28s")
 	}
 	bin := buildGctrace(t)
 	dir := t.TempDir()
-	trace := func(name, interval string) string {
+	trace := func(name, duration, interval string) string {
 		path := filepath.Join(dir, name)
-		cmd := exec.Command(bin, "bomb", "--scenario", "dog", "--duration", "2s", "--interval", interval, "--pprof", "")
+		cmd := exec.Command(bin, "bomb", "--scenario", "dog", "--duration", duration, "--interval", interval, "--pprof", "")
 		cmd.Env = append(os.Environ(), "GODEBUG=gctrace=1", "GOMAXPROCS=2", "GOGC=100")
 		out, err := cmd.CombinedOutput()
 		if err != nil {
@@ -192,14 +192,16 @@ func TestCheckBaselineFreshRuns(t *testing.T) {
 		return path
 	}
 	for i := 1; i <= 5; i++ {
-		old, new := trace(fmt.Sprintf("%d-old.log", i), "100ms"), trace(fmt.Sprintf("%d-new.log", i), "100ms")
+		old, new := trace(fmt.Sprintf("%d-old.log", i), "2s", "100ms"), trace(fmt.Sprintf("%d-new.log", i), "2s", "100ms")
 		if r := runGctrace(t, "", "check", "--baseline", old, new); r.code != exitOK {
 			t.Errorf("pair %d: exit %d\n%s%s", i, r.code, r.stdout, r.stderr)
 		}
 	}
-	old, new := trace("slow.log", "100ms"), trace("fast.log", "25ms")
+	// The control asks ten times the rate over twice the time, so that a
+	// busy machine, which slows the fast dog most, cannot hide it.
+	old, new := trace("slow.log", "4s", "100ms"), trace("fast.log", "4s", "10ms")
 	r := runGctrace(t, "", "check", "--baseline", old, new)
 	if r.code != exitFailed || !strings.Contains(r.stdout, "error: regression: alloc-rate: allocation rate +") {
-		t.Errorf("four times the allocation rate: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		t.Errorf("ten times the allocation rate: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
