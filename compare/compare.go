@@ -368,8 +368,11 @@ func compareRow(m Metric, xo, xn []float64) Row {
 	r.P, r.Tested, r.Warnings = test(xo, xn, m.stat, m.q)
 	// The test decides, and the interval of the change must agree: a
 	// mean's t interval can straddle zero where the rank test, which sees
-	// the shape of the windows' distribution too, rejects.
-	r.Significant = r.Tested && r.P <= Alpha && !(r.DeltaLo <= 0 && r.DeltaHi >= 0)
+	// the shape of the windows' distribution too, rejects. An interval too
+	// few samples leave unknown (a tail quantile of a short run) cannot
+	// agree, so such a change is never significant.
+	known := !math.IsNaN(r.DeltaLo) && !math.IsNaN(r.DeltaHi)
+	r.Significant = r.Tested && r.P <= Alpha && known && !(r.DeltaLo <= 0 && r.DeltaHi >= 0)
 	return r
 }
 
