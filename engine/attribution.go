@@ -25,8 +25,9 @@ type attributor struct {
 	wg     sync.WaitGroup
 
 	mu        sync.Mutex
+	running   int // pulls not yet done, attributions handed on included
 	requested map[findingKey]bool
-	inflight  map[attribute.Kind]*pull
+	inflight  map[attribute.Kind]*pull // the pulls a finding can still join
 	answers   map[findingKey]string
 	notes     []string
 }
@@ -75,12 +76,18 @@ func (a *attributor) found(f analyze.Finding) {
 	}
 	p := &pull{kind: kind, findings: []analyze.Finding{f}}
 	a.inflight[kind] = p
+	a.running++
 	a.wg.Add(1)
 	go a.run(p)
 }
 
 func (a *attributor) run(p *pull) {
 	defer a.wg.Done()
+	defer func() {
+		a.mu.Lock()
+		a.running--
+		a.mu.Unlock()
+	}()
 	var window time.Duration
 	if p.kind == attribute.Allocs && !a.p.Source.IsFile() {
 		window = time.Duration(a.p.Seconds) * time.Second
@@ -125,7 +132,7 @@ const pprofGrace = 10 * time.Second
 // returns the notes of the failed ones, sorted.
 func (a *attributor) wait(w io.Writer) []string {
 	a.mu.Lock()
-	n := len(a.inflight)
+	n := a.running
 	a.mu.Unlock()
 	if n > 0 {
 		limit := time.Duration(a.p.Seconds)*time.Second + pprofGrace

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gctrace/gctrace/analyze"
+	"github.com/gctrace/gctrace/attribute"
 	"github.com/gctrace/gctrace/engine"
 	"github.com/gctrace/gctrace/parser"
 )
@@ -163,4 +164,85 @@ func TestProgress(t *testing.T) {
 	if rec.progress < 1 || rec.progress > 2 {
 		t.Errorf("%d progress calls over 1.5s, want 1 or 2", rec.progress)
 	}
+}
+
+// attributions keeps the attributions it is handed.
+type attributions struct {
+	engine.Base
+	mu  sync.Mutex
+	got []analyze.Finding
+}
+
+func (a *attributions) Attribution(f analyze.Finding) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.got = append(a.got, f)
+}
+
+// TestAttribution names the code behind the dog's churn from a saved
+// allocs profile: the subscribers receive the finding again with its
+// attribution, before Done, and the result carries it.
+func TestAttribution(t *testing.T) {
+	prof := filepath.Join("..", "attribute", "testdata", "allocs.pb.gz")
+	src, err := attribute.ParseSource(prof)
+	if err != nil {
+		t.Skip(err)
+	}
+	sub := &attributions{}
+	e := engine.New(engine.Options{
+		Config:      analyze.DefaultConfig(),
+		Profiles:    map[string]engine.Profile{"": {Source: src, Seconds: 1}},
+		Subscribers: []engine.Subscriber{sub},
+	})
+	if _, err := e.Read(context.Background(), []string{trace(t, "bomb/dog.log")}); err != nil {
+		t.Fatal(err)
+	}
+	res := e.Finish(false)
+	if len(sub.got) == 0 {
+		t.Fatalf("no attribution; notes %v", res.Notes)
+	}
+	for _, f := range sub.got {
+		if f.Attribution == "" {
+			t.Errorf("%s: attribution handed without its text", f.Rule)
+		}
+	}
+	var in int
+	for _, f := range res.Findings {
+		if f.Attribution != "" {
+			in++
+		}
+	}
+	if in != len(sub.got) {
+		t.Errorf("%d findings attributed in the result, %d handed to subscribers", in, len(sub.got))
+	}
+}
+
+// TestInterrupt reads a pipe that never ends: when the context is done,
+// Read stops waiting for it and reports interrupted; what comes later is
+// dropped and no subscriber hears of it after Done.
+func TestInterrupt(t *testing.T) {
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pw.Close()
+	defer pr.Close()
+	rec := &recorder{t: t}
+	e := engine.New(engine.Options{Config: analyze.DefaultConfig(), Stdin: pr, Subscribers: []engine.Subscriber{rec}})
+	line := "gc 1 @0.010s 1%: 0.020+0.50+0.010 ms clock, 0.080+0.10/0.40/0.20+0.040 ms cpu, 3->4->1 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 4 P\n"
+	if _, err := io.WriteString(pw, line); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { time.Sleep(100 * time.Millisecond); cancel() }()
+	interrupted, err := e.Read(ctx, nil)
+	if err != nil || !interrupted {
+		t.Fatalf("interrupted %v, err %v", interrupted, err)
+	}
+	res := e.Finish(true)
+	if res.GCLines != 1 || rec.done != 1 {
+		t.Errorf("%d GC lines, %d Done; want 1 and 1", res.GCLines, rec.done)
+	}
+	io.WriteString(pw, strings.Replace(line, "gc 1 ", "gc 2 ", 1))
+	time.Sleep(50 * time.Millisecond) // a Record now would fail the test
 }

@@ -10,9 +10,10 @@ import (
 //
 // The engine never calls the methods of one subscriber concurrently, and
 // calls Record in input order, before the analyzer takes the record: the
-// findings a record raises come after it. A subscriber that is also read by other
-// goroutines (an HTTP handler) locks its own state. Methods must not block:
-// the read loop waits for them.
+// findings a record raises come after it. A subscriber that is also read
+// by other goroutines (an HTTP handler) locks its own state. Methods must
+// not block: the read loop waits for them. Several subscribers are called
+// in the order they were subscribed.
 type Subscriber interface {
 	// Record receives every decoded record: *parser.GC, *parser.Runtime,
 	// *parser.Text or *parser.SyntaxError. Its Position says which input
@@ -28,7 +29,8 @@ type Subscriber interface {
 	// the input streams.
 	Progress(rep *analyze.Report)
 	// Done receives the final report once the input has ended, or was
-	// interrupted (Ctrl-C). No method is called after it.
+	// interrupted (Ctrl-C): the budgets' findings merged in, attributions
+	// and advice filled in, worst first. No method is called after it.
 	Done(rep *analyze.Report, interrupted bool)
 }
 
