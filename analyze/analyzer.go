@@ -159,6 +159,7 @@ type proc struct {
 	timed               bool // the format prints start times
 	firstStart          int64
 	lastStart           int64
+	prevStart           int64 // the cycle before the last's; -1 before there is one
 
 	prevOK    bool
 	prevN     int
@@ -211,6 +212,7 @@ type proc struct {
 	maxPauseN         int
 
 	findings [numRules]*finding
+	memory   *MemoryUsage // from the program's heap profile (AddUsage); nil without
 
 	// The arrays come last, so that the scalars every record reads and
 	// writes share a few cache lines rather than lying on both sides of
@@ -225,7 +227,8 @@ type proc struct {
 type finding struct {
 	Finding
 	v       [8]float64
-	emitted Severity // the severity last emitted, -1 before
+	emitted Severity      // the severity last emitted, -1 before
+	prof    *profileChurn // alloc-churn from the heap profile (AddUsage); nil from the trace
 }
 
 type state struct {
@@ -273,6 +276,7 @@ func (a *Analyzer) init() {
 		a.dblFactor = 2
 	}
 	a.dblMinHeap = max(a.cfg.HeapDoublingMinHeap, 1)
+	a.dblStartup = int64(a.cfg.HeapDoublingStartup)
 	a.dblWithin = max(a.cfg.HeapDoublingWithin, 1)
 }
 
@@ -490,6 +494,7 @@ func (a *Analyzer) addGC(g *parser.GC) {
 		p.firstLine, p.firstN = g.Line, g.N
 		p.timed = g.Start >= 0
 		p.firstStart = int64(g.Start)
+		p.lastStart, p.prevStart = -1, -1
 		p.procsMin, p.procsMax = g.Procs, g.Procs
 		p.liveMin, p.goalMin = math.MaxInt64, math.MaxInt64
 		p.pendingForced, a.st.orphanForce = a.st.orphanForce, 0
@@ -621,7 +626,7 @@ func (a *Analyzer) addGC(g *parser.GC) {
 			s.bg += c.bg
 			s.capac += float64(dt) * float64(c.procs)
 		}
-		p.lastStart = c.t
+		p.prevStart, p.lastStart = p.lastStart, c.t
 		if c.live >= 0 {
 			var step float64
 			if p.prevOK && p.prevLive >= 0 {

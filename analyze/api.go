@@ -122,6 +122,9 @@ type ProcessReport struct {
 	// milliseconds), "heap" (heaps printed as 0 or 1 MB), "pause" (pauses
 	// printed as 0).
 	AtResolutionFloor []string `json:"at_resolution_floor"`
+	// Memory is where the memory went, from the program's heap profile
+	// (Analyzer.AddUsage); absent without one.
+	Memory *MemoryUsage `json:"memory,omitempty"`
 }
 
 // Report is the analysis of everything added so far.
@@ -151,9 +154,11 @@ type Threshold struct {
 
 // RuleInfo documents one rule of the catalogue.
 type RuleInfo struct {
-	ID         string
-	Severity   Severity // the default, or the lowest a rule with levels reports
-	Summary    string
+	ID       string
+	Severity Severity // the default, or the lowest a rule with levels reports
+	Summary  string
+	// FiresOn says what the rule judges, where the summary does not.
+	FiresOn    string
 	Advice     string
 	Thresholds []Threshold
 }
@@ -175,7 +180,8 @@ type Analyzer struct {
 	overFactor float64
 	longOn     bool    // long-pause is on with a warning level
 	dblFactor  float64 // heap-doubling's factor, 2 when not set
-	dblMinHeap int64   // heap-doubling's smallest goal, at least 1
+	dblMinHeap int64   // heap-doubling's smallest goal in the start-up, at least 1
+	dblStartup int64   // heap-doubling's start-up, ns
 	dblWithin  int     // cycles a doubling may take, at least 1
 }
 

@@ -498,3 +498,15 @@ func TestRandomRecords(t *testing.T) {
 		checkFinite(t, reflect.ValueOf(r))
 	}
 }
+
+// TestRoundFigure checks that evidence keeps counts and whole MiB exact
+// and fractions to three significant digits, never below their whole part.
+func TestRoundFigure(t *testing.T) {
+	for _, tt := range []struct{ in, want float64 }{
+		{2035800, 2035800}, {2708, 2708}, {12.345, 12.3}, {0.012345, 0.0123}, {1234.56, 1235}, {-3.14159, -3.14}, {0, 0},
+	} {
+		if got := roundFigure(tt.in); got != tt.want {
+			t.Errorf("roundFigure(%g) = %g, want %g", tt.in, got, tt.want)
+		}
+	}
+}

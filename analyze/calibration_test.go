@@ -63,6 +63,30 @@ func TestScenarios(t *testing.T) {
 	}
 }
 
+// TestMouseFirstSeconds checks heap-doubling on the mouse's first 6 s
+// (gctrace bomb --scenario mouse --duration 6s): the goal doubles once a
+// second from the 4 MiB minimum, 4 → 9 → 18 → 36 → 72 MB, after the
+// start-up in which healthy programs grow as fast.
+func TestMouseFirstSeconds(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "testdata", "bomb", "mouse.log"))
+	if err != nil {
+		t.Skipf("no recorded mouse: %v", err)
+	}
+	var b strings.Builder
+	for _, line := range strings.SplitAfter(string(data), "\n") {
+		var n int
+		var at float64
+		if _, err := fmt.Sscanf(line, "gc %d @%fs", &n, &at); err == nil && at > 6 {
+			break
+		}
+		b.WriteString(line)
+	}
+	r := analyzeText(t, b.String(), DefaultConfig())
+	if got := serious(r.Findings); !reflect.DeepEqual(got, []string{RuleHeapDoubling}) {
+		t.Errorf("rules at warning or above: %q, want heap-doubling\n%s", got, summary(r.Findings))
+	}
+}
+
 // runtimeExpect lists the traces of ordinary programs (testdata/runtimes)
 // that do raise something at warning or above, and why; every other one
 // raises nothing.

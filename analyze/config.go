@@ -36,10 +36,11 @@ type Config struct {
 	AllocChurnMinDuration  time.Duration // how long both must hold; default 3s
 
 	// heap-doubling
-	HeapDoublingCycles    int     // doublings of the goal in a row; default 3
-	HeapDoublingWithin    int     // cycles one doubling may take; default 4
-	HeapDoublingMinHeap   int64   // bytes: doublings from a smaller goal do not count; default 16 MiB
-	HeapDoublingMinFactor float64 // growth that counts as a doubling; default 1.9
+	HeapDoublingCycles    int           // doublings of the goal in a row; default 3
+	HeapDoublingWithin    int           // cycles one doubling may take; default 4
+	HeapDoublingMinHeap   int64         // bytes: in the start-up, doublings from a smaller goal do not count; default 16 MiB
+	HeapDoublingStartup   time.Duration // how long the start-up of a process lasts; default 1s
+	HeapDoublingMinFactor float64       // growth that counts as a doubling; default 1.9
 
 	// live-heap-growth
 	LiveHeapGrowthMinDuration time.Duration // span of the fit; default 20s
@@ -186,11 +187,11 @@ var settings = []setting{
 	{"gc-frequency.min-duration", "gc-frequency", unitDuration, "3s", "how long the rate must hold",
 		func(c *Config) any { return &c.GCFrequencyMinDuration }},
 
-	{"alloc-churn.min-rate", "alloc-churn", unitRate, "8MiB/s", "allocation rate over the window",
+	{"alloc-churn.min-rate", "alloc-churn", unitRate, "8MiB/s", "allocation rate over the window (with a profile: of one function over the profile's span)",
 		func(c *Config) any { return &c.AllocChurnMinRate }},
-	{"alloc-churn.max-live-share", "alloc-churn", unitPercent, "25%", "live heap after GC over heap at GC start (median over the window)",
+	{"alloc-churn.max-live-share", "alloc-churn", unitPercent, "25%", "live heap after GC over heap at GC start (median over the window; with a profile: the share of a function's allocation still in use)",
 		func(c *Config) any { return &c.AllocChurnMaxLiveShare }},
-	{"alloc-churn.min-duration", "alloc-churn", unitDuration, "3s", "how long both must hold",
+	{"alloc-churn.min-duration", "alloc-churn", unitDuration, "3s", "how long both must hold (with a profile: its shortest span)",
 		func(c *Config) any { return &c.AllocChurnMinDuration }},
 
 	{"heap-doubling.cycles", "heap-doubling", unitCount, "3", "doublings of the heap goal in a row",
@@ -199,8 +200,10 @@ var settings = []setting{
 		func(c *Config) any { return &c.HeapDoublingWithin }},
 	{"heap-doubling.min-factor", "heap-doubling", unitNumber, "1.9", "growth that counts as a doubling (a goal is computed from a live heap just under the last goal)",
 		func(c *Config) any { return &c.HeapDoublingMinFactor }},
-	{"heap-doubling.min-heap", "heap-doubling", unitSize, "16MiB", "doublings from a smaller heap goal do not count (start-up)",
+	{"heap-doubling.min-heap", "heap-doubling", unitSize, "16MiB", "in the start-up, doublings from a smaller heap goal do not count",
 		func(c *Config) any { return &c.HeapDoublingMinHeap }},
+	{"heap-doubling.startup", "heap-doubling", unitDuration, "1s", "how long the start-up of a process lasts, when programs load what they need (after it, doublings from any goal count)",
+		func(c *Config) any { return &c.HeapDoublingStartup }},
 
 	{"live-heap-growth.min-duration", "live-heap-growth", unitDuration, "5s", "span the live heap must grow over",
 		func(c *Config) any { return &c.LiveHeapGrowthMinDuration }},

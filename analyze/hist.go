@@ -145,6 +145,16 @@ func (h *hist) quantiles(div float64) Quantiles {
 
 // round3 keeps three significant digits: the histogram is not more precise
 // than that and the trace mostly prints two.
+// roundFigure rounds an evidence figure: a whole number (a count, a heap
+// size in the trace's MiB) stays exact, a fraction keeps three significant
+// digits and at least its whole part.
+func roundFigure(v float64) float64 {
+	if v == math.Trunc(v) || math.Abs(v) >= 100 && !math.IsInf(v, 0) {
+		return math.Round(v)
+	}
+	return round3(v)
+}
+
 func round3(v float64) float64 {
 	if v == 0 || math.IsNaN(v) || math.IsInf(v, 0) {
 		return 0

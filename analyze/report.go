@@ -127,6 +127,7 @@ func (a *Analyzer) processReport(p *proc) ProcessReport {
 		PeriodicCycles:      p.periodic,
 		Procs:               ProcsReport{Min: p.procsMin, Max: p.procsMax, Changes: p.procsChanges},
 		AtResolutionFloor:   a.floors(p),
+		Memory:              p.memory,
 	}
 	if r.AtResolutionFloor == nil {
 		r.AtResolutionFloor = []string{}

@@ -69,10 +69,13 @@ var ruleIDs = [numRules]string{
 var catalogue = []RuleInfo{
 	{ID: RuleGCFrequency, Severity: Warning,
 		Summary: "the GC runs many times a second, for seconds on end",
-		Advice:  "Each cycle costs a fixed overhead; allocate less (see the allocs profile) or give the heap more room with GOGC or GOMEMLIMIT (https://go.dev/doc/gc-guide)."},
+		Advice:  "Each cycle costs a fixed overhead; allocate less (see the allocs profile) or give the heap more room with GOGC or GOMEMLIMIT: gctrace tune predicts what a setting would do (https://go.dev/doc/gc-guide)."},
 	{ID: RuleAllocChurn, Severity: Warning,
 		Summary: "a high allocation rate of memory that is garbage by the next cycle",
-		Advice:  "Find the allocating code in the allocs profile (alloc_space) and reuse buffers (sync.Pool, preallocated slices) or avoid the allocation."},
+		FiresOn: "the trace: an allocation rate of min-rate or more over the window, with at most max-live-share of the heap surviving each cycle, for min-duration; " +
+			"or, with --pprof, when more than max-live-share of the heap survives the cycles (a large live heap kept elsewhere, which makes them rare and hides the churn), " +
+			"the heap profile: one function allocating at min-rate or more over at least min-duration of the run, of which at most max-live-share stays in use",
+		Advice: "Find the allocating code in the allocs profile (alloc_space) and reuse buffers (sync.Pool, preallocated slices) or avoid the allocation."},
 	{ID: RuleHeapDoubling, Severity: Warning,
 		Summary: "the heap goal doubles several cycles in a row: something loads a lot into memory at once",
 		Advice:  "Look for what loads whole data sets or grows an unbounded buffer (heap profile, inuse_space); stream or bound it."},
@@ -81,7 +84,7 @@ var catalogue = []RuleInfo{
 		Advice:  "Compare two heap profiles (inuse_space) taken a while apart to find what keeps growing; bound or evict it."},
 	{ID: RuleHighGCCPU, Severity: Warning,
 		Summary: "the GC uses a large share of the available CPU (from the cpu fields, over a sliding window)",
-		Advice:  "Allocate less, or trade memory for CPU by raising GOGC or setting GOMEMLIMIT (https://go.dev/doc/gc-guide)."},
+		Advice:  "Allocate less, or trade memory for CPU by raising GOGC or setting GOMEMLIMIT; gctrace tune --budget SIZE picks them for the memory you have (https://go.dev/doc/gc-guide)."},
 	{ID: RuleLongPause, Severity: Warning,
 		Summary: "a stop-the-world pause (first plus last clock phase) is long",
 		Advice:  "Long pauses usually come from an overloaded machine (GOMAXPROCS above the CPUs you get), very many goroutines, or an old Go release; check CPU limits and upgrade Go."},
@@ -96,7 +99,7 @@ var catalogue = []RuleInfo{
 		Advice:  "The heap peaks above what GOGC/GOMEMLIMIT promise; allocate less during marking, or leave headroom in memory limits."},
 	{ID: RuleMemoryLimitPressure, Severity: Warning,
 		Summary: "the heap goal sits well below what GOGC alone would give: the memory limit binds",
-		Advice:  "The live heap is close to GOMEMLIMIT, so the GC runs ever more often; raise the limit or shrink the live heap before the GC CPU climbs further."},
+		Advice:  "The live heap is close to GOMEMLIMIT, so the GC runs ever more often; raise the limit or shrink the live heap before the GC CPU climbs further (gctrace tune --memlimit SIZE predicts a higher limit)."},
 	{ID: RuleMinHeapThrash, Severity: Warning,
 		Summary: "the heap goal is pinned at the 4 MiB minimum while GCs come many times a second",
 		Advice:  "The live heap is tiny but allocation is fast; raise GOGC or set GOMEMLIMIT so the heap may grow, or allocate less."},
@@ -206,7 +209,7 @@ func (a *Analyzer) render(p *proc, rep *ProcessReport, f *finding) Finding {
 	out.Message = msg
 	sort.Slice(ev, func(i, j int) bool { return ev[i].Name < ev[j].Name })
 	for i := range ev {
-		ev[i].Value = round3(ev[i].Value)
+		ev[i].Value = roundFigure(ev[i].Value)
 	}
 	out.Evidence = ev
 	return out
@@ -333,9 +336,11 @@ func (a *Analyzer) cycleRules(p *proc, c *cycle) {
 	if a.on[ruleHeapDoubling] {
 		// heap-doubling: runs of doublings of the goal (or, without a
 		// goal, the live heap), each measured from the goal the previous
-		// one reached and taking at most HeapDoublingWithin cycles. Only
-		// goals of at least HeapDoublingMinHeap count, so that start-up
-		// from the 4 MiB minimum does not.
+		// one reached and taking at most HeapDoublingWithin cycles. In
+		// the start-up, when every program grows from the 4 MiB minimum
+		// to its working set in a few cycles, only doublings from a goal
+		// of HeapDoublingMinHeap or more count; after it, a heap that
+		// keeps doubling is a fault from whatever goal it starts.
 		v := c.goal
 		if v < 0 {
 			v = c.live
@@ -348,6 +353,8 @@ func (a *Analyzer) cycleRules(p *proc, c *cycle) {
 			if p.dblSince >= a.dblWithin {
 				a.restartDoubling(p, c, v)
 			}
+		case p.dblBase < a.dblMinHeap && (c.t < 0 || c.t < a.dblStartup):
+			a.restartDoubling(p, c, v) // start-up growth
 		default:
 			p.dblSince++
 			a.doubled(p, c, v)
@@ -444,11 +451,10 @@ func (a *Analyzer) periodicFinding(p *proc, line, n int, t int64) {
 	}
 }
 
-// restartDoubling ends any run of doublings; the next is measured from
-// v, if it is large enough to count.
+// restartDoubling ends any run of doublings; the next is measured from v.
 func (a *Analyzer) restartDoubling(p *proc, c *cycle, v int64) {
 	p.doubling, p.dblSince, p.dblBase = 0, 0, 0
-	if v >= a.dblMinHeap {
+	if v > 0 {
 		p.dblBase = v
 		p.dblLine, p.dblN, p.dblStart = c.g.Line, c.g.N, c.t
 	}
@@ -608,6 +614,9 @@ func (a *Analyzer) describe(p *proc, rep *ProcessReport, f *finding) (string, []
 				v[0], a.windowName(), a.cfg.GCFrequencyMaxPerSecond, v[1], rep.GCPerSecond),
 			[]Figure{{"max_gc_per_second", v[0], "1/s"}, {"held_s", v[1], "s"}, {"gc_per_second", rep.GCPerSecond, "1/s"}}
 	case RuleAllocChurn:
+		if f.prof != nil && v[1] == 0 {
+			return describeProfileChurn(f.prof, rep)
+		}
 		mib := v[0] / (1 << 20)
 		return fmt.Sprintf("allocating up to %.0f MiB/s over %s windows with %.0f%% of the heap surviving each cycle, for %.1fs; %.1f MiB allocated per cycle",
 				mib, a.windowName(), v[2], v[1], rep.AllocMiBPerCycle),

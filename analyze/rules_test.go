@@ -163,24 +163,32 @@ func goals(dt time.Duration, mibs ...int64) []cyc {
 }
 
 func TestHeapDoubling(t *testing.T) {
+	const startup = 50 * time.Millisecond // a cycle every 50 ms: all within the 1 s start-up
 	tests := []struct {
 		name  string
+		dt    time.Duration
 		goals []int64
 		want  bool
 	}{
-		{"batch load", []int64{4, 8, 16, 32, 64, 128, 128}, true},
-		{"goal just under double", []int64{20, 39, 76, 148, 148}, true},
-		{"start-up to 64 MiB", []int64{4, 8, 16, 32, 64, 64, 64}, false},
-		{"two doublings", []int64{16, 32, 64, 100, 110, 115, 118, 120, 120}, false},
-		{"one and a half per cycle", []int64{16, 24, 36, 54, 81, 120, 180}, true},
-		{"slow growth", []int64{16, 18, 21, 24, 28, 32, 37, 42, 49, 56, 64, 74, 85, 98}, false},
-		{"falls back between", []int64{16, 32, 64, 16, 32, 64, 16}, false},
+		{"batch load", time.Second, []int64{4, 8, 16, 32, 64, 128, 128}, true},
+		{"goal just under double", time.Second, []int64{20, 39, 76, 148, 148}, true},
+		{"start-up to 64 MiB", startup, []int64{4, 8, 16, 32, 64, 64, 64}, false},
+		{"start-up to 90 MiB", startup, []int64{5, 10, 21, 47, 90, 90}, false},
+		// The mouse for 6 s: one steal a second, the goal doubling from
+		// the minimum after the start-up.
+		{"mouse at 6 s", time.Second, []int64{4, 9, 18, 36, 72}, true},
+		{"start-up then two doublings", startup, []int64{4, 9, 18, 39, 64, 64}, false},
+		{"two doublings", time.Second, []int64{16, 32, 64, 100, 110, 115, 118, 120, 120}, false},
+		{"two doublings from the minimum", time.Second, []int64{4, 8, 16, 25, 30, 30}, false},
+		{"one and a half per cycle", time.Second, []int64{16, 24, 36, 54, 81, 120, 180}, true},
+		{"slow growth", time.Second, []int64{16, 18, 21, 24, 28, 32, 37, 42, 49, 56, 64, 74, 85, 98}, false},
+		{"falls back between", time.Second, []int64{16, 32, 64, 16, 32, 64, 16}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			a, got := collect(t)
 			s := newSynth(a)
-			for _, c := range goals(time.Second, tt.goals...) {
+			for _, c := range goals(tt.dt, tt.goals...) {
 				s.add(c)
 			}
 			f := findRule(*got, RuleHeapDoubling)
@@ -189,19 +197,45 @@ func TestHeapDoubling(t *testing.T) {
 			}
 		})
 	}
-	t.Run("evidence", func(t *testing.T) {
+	t.Run("evidence in the start-up", func(t *testing.T) {
+		a, _ := collect(t)
+		s := newSynth(a)
+		for _, c := range goals(100*time.Millisecond, 4, 8, 16, 32, 64, 128, 256, 256) {
+			s.add(c)
+		}
+		f := findRule(a.Report().Findings, RuleHeapDoubling)
+		// The chain starts at the 16 MiB goal (line 3) and doubles 4 times.
+		if f == nil || f.FirstLine != 3 || f.LastLine != 7 || f.Start != 200*time.Millisecond || f.End != 600*time.Millisecond {
+			t.Fatalf("finding %+v", f)
+		}
+		if !strings.Contains(f.Message, "doubled 4 times in a row, 16 → 256 MB over 4 cycles and 0.40s") {
+			t.Errorf("message %q", f.Message)
+		}
+	})
+	t.Run("evidence after the start-up", func(t *testing.T) {
 		a, _ := collect(t)
 		s := newSynth(a)
 		for _, c := range goals(time.Second, 4, 8, 16, 32, 64, 128, 256, 256) {
 			s.add(c)
 		}
 		f := findRule(a.Report().Findings, RuleHeapDoubling)
-		// The chain starts at the 16 MiB goal (line 3) and doubles 4 times.
-		if f == nil || f.FirstLine != 3 || f.LastLine != 7 || f.Start != 2*time.Second || f.End != 6*time.Second {
+		// The first doubling ends at 1 s, after the start-up: the chain
+		// starts at the minimum (line 1) and doubles 6 times.
+		if f == nil || f.FirstLine != 1 || f.LastLine != 7 || f.Start != 0 || f.End != 6*time.Second {
 			t.Fatalf("finding %+v", f)
 		}
-		if !strings.Contains(f.Message, "doubled 4 times in a row, 16 → 256 MB over 4 cycles and 4.00s") {
+		if !strings.Contains(f.Message, "doubled 6 times in a row, 4 → 256 MB over 6 cycles and 6.00s") {
 			t.Errorf("message %q", f.Message)
+		}
+	})
+	t.Run("startup=0 counts every doubling", func(t *testing.T) {
+		a, got := collect(t, "heap-doubling.startup=0s")
+		s := newSynth(a)
+		for _, c := range goals(startup, 4, 8, 16, 32, 32) {
+			s.add(c)
+		}
+		if findRule(*got, RuleHeapDoubling) == nil {
+			t.Fatalf("no heap-doubling:\n%s", summary(*got))
 		}
 	})
 }

@@ -8,7 +8,8 @@
 #
 # Usage: bench/analyze.sh [-n CYCLES] [-runs N] [-keep]
 #   -n     cycles in the large trace (default 2000000; the small one has a tenth)
-#   -runs  runs of each command; the median time counts (default 5)
+#   -runs  rounds, each running every command once (default 5); the median
+#          of the rounds' gctrace/grep ratios counts
 #   -keep  keep the temporary directory with the traces and binaries
 #
 # Needs: bash, go, GNU time as /usr/bin/time (Debian/Ubuntu: apt-get install
@@ -56,24 +57,16 @@ echo "generating $n and $small cycles" >&2
 "$work/gentrace" -n "$n" >"$work/large.log"
 "$work/gentrace" -n "$small" >"$work/small.log"
 
-# measure NAME CMD... runs CMD $runs times and prints "NAME median_seconds
-# max_rss_kib". Output goes to a file, not /dev/null: GNU grep stops at
+# once NAME CMD... runs CMD once and appends "NAME round seconds rss_kib"
+# to $work/results. Output goes to a file, not /dev/null: GNU grep stops at
 # the first match when it sees its output is /dev/null.
-measure() {
-	local name=$1 i t0 t1 rss maxrss=0
+once() {
+	local name=$1 t0 t1
 	shift
-	local times=()
-	for ((i = 0; i < runs; i++)); do
-		t0=$(date +%s%N)
-		/usr/bin/time -f %M -o "$work/rss" "$@" >"$work/out"
-		t1=$(date +%s%N)
-		times+=($(((t1 - t0) / 1000)))
-		rss=$(tail -n 1 "$work/rss")
-		[ "$rss" -gt "$maxrss" ] && maxrss=$rss
-	done
-	local median
-	median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]/1e6}')
-	echo "$name $median $maxrss"
+	t0=$(date +%s%N)
+	/usr/bin/time -f %M -o "$work/rss" "$@" >"$work/out"
+	t1=$(date +%s%N)
+	echo "$name $round $(((t1 - t0) / 1000)) $(tail -n 1 "$work/rss")" >>"$work/results"
 }
 
 cat "$work/large.log" "$work/small.log" >/dev/null # warm the page cache
@@ -83,32 +76,59 @@ lines=$(wc -l <"$work/large.log")
 echo "large trace: $n cycles, $lines lines, $((size / 1000000)) MB; small trace: $small cycles" >&2
 echo "machine: $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?'); $runs runs each, median time, max RSS" >&2
 
-# Interleave the commands so that a burst of load on the machine falls on
-# all of them alike.
-results=$(
-	measure grep-large grep -c '^gc ' "$work/large.log"
-	measure gctrace-large "$work/gctrace" analyze "$work/large.log"
-	measure gctrace-small "$work/gctrace" analyze "$work/small.log"
-	measure gctrace-stdin-large sh -c "'$work/gctrace' analyze < '$work/large.log'"
-)
+# Each round runs every command once, one after the other, so that a burst
+# of load on the machine falls on all of them alike; each round gives a
+# ratio, and the median ratio over the rounds is the one that counts.
+: >"$work/results"
+for ((round = 1; round <= runs; round++)); do
+	once grep-large grep -c '^gc ' "$work/large.log"
+	once gctrace-large "$work/gctrace" analyze "$work/large.log"
+	once gctrace-small "$work/gctrace" analyze "$work/small.log"
+	once gctrace-stdin-large sh -c "'$work/gctrace' analyze < '$work/large.log'"
+done
 
-echo "$results" | awk -v mb="$((size / 1000000))" '
-	{ t[$1] = $2; r[$1] = $3 }
+awk -v mb="$((size / 1000000))" -v runs="$runs" '
+	# median of the n values in a[1..n]
+	function median(a, n,   i, j, x) {
+		for (i = 2; i <= n; i++) {
+			x = a[i]
+			for (j = i - 1; j >= 1 && a[j] > x; j--) a[j + 1] = a[j]
+			a[j + 1] = x
+		}
+		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	}
+	{
+		us[$1, $2] = $3
+		if ($4 > r[$1]) r[$1] = $4
+	}
 	END {
+		for (k = 1; k <= runs; k++) {
+			ratio[k] = us["gctrace-large", k] / us["grep-large", k]
+			lo = (k == 1 || ratio[k] < lo) ? ratio[k] : lo
+			hi = (k == 1 || ratio[k] > hi) ? ratio[k] : hi
+			split("grep-large gctrace-large gctrace-small gctrace-stdin-large", names, " ")
+			for (i = 1; i <= 4; i++) { v[names[i]] = v[names[i]] " " us[names[i], k] / 1e6 }
+		}
 		printf "%-34s %10s %12s\n", "command", "wall (s)", "peak RSS"
-		printf "%-34s %10.3f %9.1f MiB\n", "grep -c ^gc large.log", t["grep-large"], r["grep-large"]/1024
-		printf "%-34s %10.3f %9.1f MiB\n", "gctrace analyze large.log", t["gctrace-large"], r["gctrace-large"]/1024
-		printf "%-34s %10.3f %9.1f MiB\n", "gctrace analyze < large.log", t["gctrace-stdin-large"], r["gctrace-stdin-large"]/1024
-		printf "%-34s %10.3f %9.1f MiB\n", "gctrace analyze small.log (1/10)", t["gctrace-small"], r["gctrace-small"]/1024
-		ratio = t["gctrace-large"] / t["grep-large"]
+		row("grep -c ^gc large.log", "grep-large")
+		row("gctrace analyze large.log", "gctrace-large")
+		row("gctrace analyze < large.log", "gctrace-stdin-large")
+		row("gctrace analyze small.log (1/10)", "gctrace-small")
+		m = median(ratio, runs)
 		rss = r["gctrace-large"] / 1024
 		flat = r["gctrace-large"] / r["gctrace-small"]
-		printf "\ntime ratio gctrace/grep: %.1fx (target <= 3x); gctrace reads %.0f MB/s\n", ratio, mb / t["gctrace-large"]
+		printf "\ntime ratio gctrace/grep, side by side in each round: median %.2fx, range %.2f-%.2fx (target <= 3x)\n", m, lo, hi
 		printf "peak RSS: %.1f MiB (target <= 64 MiB); large/small: %.2f (target 0.80-1.20)\n", rss, flat
 		fail = 0
-		if (ratio > 3) { print "MISSED: time ratio"; fail = 1 }
+		if (m > 3) { print "MISSED: time ratio"; fail = 1 }
 		if (rss > 64) { print "MISSED: peak RSS"; fail = 1 }
 		if (flat < 0.8 || flat > 1.2) { print "MISSED: RSS not flat"; fail = 1 }
 		if (!fail) print "all targets met"
 		exit fail
-	}'
+	}
+	# row prints the median wall time of NAME over the rounds and its peak RSS
+	function row(label, name,   n, a, i, t) {
+		n = split(substr(v[name], 2), t, " ")
+		for (i = 1; i <= n; i++) a[i] = t[i] + 0
+		printf "%-34s %10.3f %9.1f MiB\n", label, median(a, n), r[name] / 1024
+	}' "$work/results"

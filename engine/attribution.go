@@ -20,6 +20,7 @@ import (
 type attributor struct {
 	e      *Engine
 	p      Profile
+	usage  *usageWatch // where the memory goes over the run
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -60,7 +61,7 @@ func newAttributor(e *Engine, p Profile) *attributor {
 // called from the reading loop and never blocks on the network.
 func (a *attributor) found(f analyze.Finding) {
 	kind, ok := attribute.KindFor(f.Rule)
-	if !ok {
+	if !ok || f.Attribution != "" { // the analyzer named the code itself
 		return
 	}
 	k := findingKey{f.File, f.Process, f.Rule}

@@ -97,7 +97,9 @@ func New(opts Options) *Engine {
 		e.check = analyze.NewBudgetCheck(*opts.Budgets, e.found)
 	}
 	for name, p := range opts.Profiles {
-		e.pprof[name] = newAttributor(e, p)
+		a := newAttributor(e, p)
+		a.usage = startUsageWatch(e, name, p.Source)
+		e.pprof[name] = a
 	}
 	for _, s := range opts.Subscribers {
 		e.Subscribe(s)
@@ -105,8 +107,12 @@ func New(opts Options) *Engine {
 	return e
 }
 
-// Subscribe adds an output to the stream. Call it before reading.
+// Subscribe adds an output to the stream; nil adds none. Call it before
+// reading.
 func (e *Engine) Subscribe(s Subscriber) {
+	if s == nil {
+		return
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.subs = append(e.subs, s)
@@ -391,6 +397,7 @@ type Result struct {
 // subscribers (Done) and returns the result. Records read later are
 // dropped.
 func (e *Engine) Finish(interrupted bool) *Result {
+	e.stopUsage()
 	e.mu.Lock()
 	e.closed = true
 	rep := e.an.Report()

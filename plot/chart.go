@@ -150,8 +150,8 @@ func (b *Builder) title(s *series) string {
 	return fmt.Sprintf("gctrace: %s — process %d (%s trace, %s)", file, in.Process, formatLabel(in), p)
 }
 
-// subtitle says how much the chart covers.
-func (b *Builder) subtitle(s *series) string {
+// subtitle says how much the chart covers, on a page of shown charts.
+func (b *Builder) subtitle(s *series, shown int) string {
 	in := &s.info
 	txt := fmt.Sprintf("%d GC %s", in.Cycles, plural(in.Cycles, "cycle", "cycles"))
 	switch {
@@ -170,7 +170,7 @@ func (b *Builder) subtitle(s *series) string {
 	if in.Periodic > 0 {
 		txt += fmt.Sprintf(" · %d periodic", in.Periodic)
 	}
-	if others := len(b.procs) - 1 + b.omitted.processes; others > 0 {
+	if others := len(b.procs) - shown + b.omitted.processes; others > 0 {
 		txt += fmt.Sprintf(" · %d other %s in the input not shown", others, plural(int64(others), "process", "processes"))
 	}
 	if s.spansOmitted > 0 {

@@ -161,9 +161,12 @@ type point struct {
 // points returns the line of metric m: per column, its first, minimum,
 // maximum and last values in x order (duplicates dropped), so a line drawn
 // through them covers exactly the pixels the full data would.
-func (c *columns) points(m metric) []point {
+func (c *columns) points(m metric) []point { return c.pointsFrom(m, 0) }
+
+// pointsFrom is points of the columns from index from on.
+func (c *columns) pointsFrom(m metric, from int) []point {
 	var out []point
-	for i := 0; i < c.used; i++ {
+	for i := max(from, 0); i < c.used; i++ {
 		s := &c.cols[i].s[m]
 		if s.n == 0 {
 			continue

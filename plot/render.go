@@ -85,7 +85,20 @@ type RenderOptions struct {
 var ErrNoProcess = errors.New("no such process")
 
 // Render draws the chart of one process to w.
-func (b *Builder) Render(w io.Writer, f Format, id ProcessID, o RenderOptions) (err error) {
+func (b *Builder) Render(w io.Writer, f Format, id ProcessID, o RenderOptions) error {
+	return b.RenderPage(w, f, []Chart{{ID: id, Title: o.Title}}, o)
+}
+
+// A Chart is one process's chart on a page of several.
+type Chart struct {
+	ID    ProcessID
+	Title string // "" for the default title naming the input and process
+}
+
+// RenderPage draws the charts of several processes on one page, one under
+// the other, each o.Width wide and o.Height high, or less high where the
+// page would exceed MaxSide; o.Title is not used.
+func (b *Builder) RenderPage(w io.Writer, f Format, charts []Chart, o RenderOptions) (err error) {
 	if _, ok := formatNames[f]; !ok {
 		return fmt.Errorf("unknown format %q", f.String())
 	}
@@ -99,9 +112,20 @@ func (b *Builder) Render(w io.Writer, f Format, id ProcessID, o RenderOptions) (
 		return fmt.Errorf("chart size %d×%d is out of range: width %d to %d, height %d to %d pixels",
 			o.Width, o.Height, MinWidth, MaxSide, MinHeight, MaxSide)
 	}
-	s := b.find(id)
-	if s == nil || s.info.Cycles == 0 {
-		return fmt.Errorf("process %d of %s: %w", id.Process, id.File, ErrNoProcess)
+	if len(charts) == 0 {
+		return errors.New("no chart to draw")
+	}
+	height := min(o.Height, MaxSide/len(charts))
+	if height < MinHeight {
+		return fmt.Errorf("%d charts do not fit on one page: at most %d of at least %d pixels each", len(charts), MaxSide/MinHeight, MinHeight)
+	}
+	series := make([]*series, len(charts))
+	for i, c := range charts {
+		s := b.find(c.ID)
+		if s == nil || s.info.Cycles == 0 {
+			return fmt.Errorf("process %d of %s: %w", c.ID.Process, c.ID.File, ErrNoProcess)
+		}
+		series[i] = s
 	}
 
 	// The data is sanitised and the tickers never panic, but a chart is
@@ -112,6 +136,34 @@ func (b *Builder) Render(w io.Writer, f Format, id ProcessID, o RenderOptions) (
 		}
 	}()
 
+	wpt, hpt := vg.Length(o.Width)*0.75, vg.Length(height)*0.75
+	pagePt := hpt * vg.Length(len(charts))
+	var cw vg.CanvasWriterTo
+	switch f {
+	case PNG:
+		cw = fastPNG{vgimg.NewWith(vgimg.UseWH(wpt, pagePt), vgimg.UseDPI(96))}
+	case SVG:
+		cw = vgsvg.New(wpt, pagePt)
+	case PDF:
+		cw = vgpdf.New(wpt, pagePt)
+	}
+	page := draw.New(cw)
+	for i, s := range series {
+		c := page
+		c.Max.Y = page.Max.Y - hpt*vg.Length(i)
+		c.Min.Y = c.Max.Y - hpt
+		title := charts[i].Title
+		if title == "" {
+			title = b.title(s)
+		}
+		drawChart(c, title, b.subtitle(s, len(charts)), f != PDF, b.panels(s))
+	}
+	_, err = cw.WriteTo(w)
+	return err
+}
+
+// panels builds the panels of one process's chart.
+func (b *Builder) panels(s *series) []*panel {
 	x := newXAxis(s)
 	sh, rb := chartSpans(s, &x)
 	panels := []*panel{heapPanel(s, &x, sh, rb), pausePanel(s, &x, sh)}
@@ -122,24 +174,7 @@ func (b *Builder) Render(w io.Writer, f Format, id ProcessID, o RenderOptions) (
 		panels = append(panels, p)
 	}
 	panels[len(panels)-1].showX(&x)
-
-	title := o.Title
-	if title == "" {
-		title = b.title(s)
-	}
-	wpt, hpt := vg.Length(o.Width)*0.75, vg.Length(o.Height)*0.75
-	var cw vg.CanvasWriterTo
-	switch f {
-	case PNG:
-		cw = fastPNG{vgimg.NewWith(vgimg.UseWH(wpt, hpt), vgimg.UseDPI(96))}
-	case SVG:
-		cw = vgsvg.New(wpt, hpt)
-	case PDF:
-		cw = vgpdf.New(wpt, hpt)
-	}
-	drawChart(draw.New(cw), title, b.subtitle(s), f != PDF, panels)
-	_, err = cw.WriteTo(w)
-	return err
+	return panels
 }
 
 // fastPNG writes its image as vgimg.PngCanvas does, but compressed for

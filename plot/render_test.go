@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"image/png"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -60,7 +61,8 @@ func TestGolden(t *testing.T) {
 	for _, tc := range []struct {
 		golden  string
 		trace   string
-		process int // 0: the longest
+		process int  // 0: the longest
+		page    bool // every process on one page
 		spans   []span
 	}{
 		// Forced GCs, a 2-minute idle gap and the periodic GC, with finding
@@ -76,6 +78,8 @@ func TestGolden(t *testing.T) {
 		{golden: "go1.4", trace: "go1.4.log"},
 		// Two processes interleaved in one log: the second one.
 		{golden: "twoproc-2", trace: "twoproc.log", process: 2},
+		// Both, one chart under the other on one page.
+		{golden: "twoproc-page", trace: "twoproc.log", page: true},
 	} {
 		t.Run(tc.golden, func(t *testing.T) {
 			b := buildFile(t, filepath.Join("testdata", tc.trace))
@@ -91,7 +95,15 @@ func TestGolden(t *testing.T) {
 				b.AddSpan(sp.rule, id.File, id.Process, time.Duration(sp.start), time.Duration(sp.end))
 			}
 			var got bytes.Buffer
-			if err := b.Render(&got, SVG, id, RenderOptions{}); err != nil {
+			if tc.page {
+				var charts []Chart
+				for _, p := range b.Processes() {
+					charts = append(charts, Chart{ID: p.ProcessID})
+				}
+				if err := b.RenderPage(&got, SVG, charts, RenderOptions{}); err != nil {
+					t.Fatal(err)
+				}
+			} else if err := b.Render(&got, SVG, id, RenderOptions{}); err != nil {
 				t.Fatal(err)
 			}
 			path := filepath.Join("testdata", tc.golden+".svg")
@@ -218,5 +230,36 @@ func TestTitle(t *testing.T) {
 	want := "gctrace: go1.24-setprocs.log — process 1 (Go 1.18+ trace, P=1–2)"
 	if got != want {
 		t.Errorf("title = %q, want %q", got, want)
+	}
+}
+
+// TestRenderPage checks the size of a page of charts and its limits.
+func TestRenderPage(t *testing.T) {
+	b := buildFile(t, filepath.Join("testdata", "twoproc.log"))
+	charts := []Chart{{ID: ProcessID{"twoproc.log", 1}, Title: "first"}, {ID: ProcessID{"twoproc.log", 2}, Title: "second"}}
+	var buf bytes.Buffer
+	if err := b.RenderPage(&buf, PNG, charts, RenderOptions{Width: 600, Height: 400}); err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sz := img.Bounds().Size(); sz.X != 600 || sz.Y != 800 {
+		t.Errorf("page is %v, want 600×800: two charts of 400 one under the other", sz)
+	}
+	// Charts shrink to fit MaxSide, down to MinHeight.
+	many := make([]Chart, MaxSide/MinHeight+1)
+	for i := range many {
+		many[i] = charts[i%2]
+	}
+	if err := b.RenderPage(io.Discard, SVG, many[:MaxSide/MinHeight], RenderOptions{}); err != nil {
+		t.Errorf("%d charts: %v", MaxSide/MinHeight, err)
+	}
+	if err := b.RenderPage(io.Discard, SVG, many, RenderOptions{}); err == nil || !strings.Contains(err.Error(), "do not fit on one page") {
+		t.Errorf("%d charts: %v, want do not fit on one page", len(many), err)
+	}
+	if err := b.RenderPage(io.Discard, SVG, []Chart{{ID: ProcessID{"twoproc.log", 3}}}, RenderOptions{}); !errors.Is(err, ErrNoProcess) {
+		t.Errorf("process 3: %v, want ErrNoProcess", err)
 	}
 }

@@ -56,21 +56,35 @@ func findingWhere(f *analyze.Finding) string {
 	return strings.Join(parts, ", ")
 }
 
-// findingEvidence prints a finding's figures as name=value unit, sorted by name.
+// findingEvidence prints a finding's figures as name=value, sorted by
+// name, with the unit only where the name does not already say it.
 func findingEvidence(f *analyze.Finding) string {
 	ev := append([]analyze.Figure(nil), f.Evidence...)
 	sort.Slice(ev, func(i, j int) bool { return ev[i].Name < ev[j].Name })
 	var parts []string
 	for _, e := range ev {
-		s := e.Name + "=" + fmtFigure(e.Value)
-		if e.Unit != "" && e.Unit != "%" {
-			s += " " + e.Unit
-		} else if e.Unit == "%" {
-			s += "%"
-		}
-		parts = append(parts, s)
+		parts = append(parts, e.Name+"="+fmtFigure(e.Value)+unitSuffix(e))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// unitInName maps a unit to the word of a figure name that says it.
+var unitInName = map[string]string{
+	"%": "percent", "1/s": "per_second", "MiB": "mib", "MiB/s": "mib_per_s",
+	"ms": "ms", "s": "s", "cycles": "cycles", "lines": "lines",
+}
+
+// unitSuffix is what follows a figure's value: its unit, unless a word of
+// its name says it already.
+func unitSuffix(e analyze.Figure) string {
+	word, ok := unitInName[e.Unit]
+	switch {
+	case e.Unit == "" || ok && strings.Contains("_"+e.Name+"_", "_"+word+"_"):
+		return ""
+	case e.Unit == "%":
+		return "%"
+	}
+	return " " + e.Unit
 }
 
 // fmtFigure prints an evidence figure: whole numbers in full, others

@@ -249,6 +249,7 @@ func textReport(w io.Writer, r *engine.Result) {
 		}
 		tw.Flush()
 	}
+	textMemory(w, r)
 
 	fmt.Fprintf(w, "\nDetails\n")
 	for i := range r.Findings {
@@ -314,6 +315,7 @@ func markdownReport(w io.Writer, r *engine.Result) {
 			fmt.Fprintf(w, "| %s |\n", strings.Join(row, " | "))
 		}
 	}
+	markdownMemory(w, r)
 	fmt.Fprintf(w, "\n## Details\n\n")
 	if r.UnparsedLines > 0 {
 		fmt.Fprintf(w, "%d %s not understood:\n\n", r.UnparsedLines, Plural(r.UnparsedLines, "line", "lines"))

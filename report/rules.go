@@ -22,6 +22,7 @@ type RuleDoc struct {
 	ID         string           `json:"id"`
 	Severity   analyze.Severity `json:"severity"`
 	Summary    string           `json:"summary"`
+	FiresOn    string           `json:"fires_on,omitempty"`
 	Advice     string           `json:"advice"`
 	Thresholds []ThresholdDoc   `json:"thresholds"`
 }
@@ -53,7 +54,7 @@ func Catalogue(budgets []BudgetDoc) *Rules {
 	doc := &Rules{Budgets: budgets}
 	inRule := map[string]bool{}
 	for _, r := range analyze.Rules() {
-		d := RuleDoc{ID: r.ID, Severity: r.Severity, Summary: r.Summary, Advice: r.Advice, Thresholds: []ThresholdDoc{}}
+		d := RuleDoc{ID: r.ID, Severity: r.Severity, Summary: r.Summary, FiresOn: r.FiresOn, Advice: r.Advice, Thresholds: []ThresholdDoc{}}
 		for _, t := range r.Thresholds {
 			d.Thresholds = append(d.Thresholds, ThresholdDoc{Name: t.Name, Default: t.Default, Doc: t.Doc})
 			inRule[t.Name] = true
@@ -98,7 +99,11 @@ func rulesText(w io.Writer, doc *Rules) {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		fmt.Fprintf(w, "%s (%s)\n  %s\n  advice: %s\n", r.ID, r.Severity, r.Summary, r.Advice)
+		fmt.Fprintf(w, "%s (%s)\n  %s\n", r.ID, r.Severity, r.Summary)
+		if r.FiresOn != "" {
+			fmt.Fprintf(w, "  fires on: %s\n", r.FiresOn)
+		}
+		fmt.Fprintf(w, "  advice: %s\n", r.Advice)
 		if len(r.Thresholds) > 0 {
 			tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
 			for _, t := range r.Thresholds {
@@ -131,7 +136,11 @@ func rulesMarkdown(w io.Writer, doc *Rules) {
 		fmt.Fprintf(w, "| [`%s`](#%s) | %s | %s |\n", r.ID, r.ID, r.Severity, markdownCell(r.Summary))
 	}
 	for _, r := range doc.Rules {
-		fmt.Fprintf(w, "\n## %s\n\nSeverity: %s. %s.\n\n> %s\n", r.ID, r.Severity, upperFirst(r.Summary), r.Advice)
+		fmt.Fprintf(w, "\n## %s\n\nSeverity: %s. %s.\n", r.ID, r.Severity, upperFirst(r.Summary))
+		if r.FiresOn != "" {
+			fmt.Fprintf(w, "\nFires on %s.\n", r.FiresOn)
+		}
+		fmt.Fprintf(w, "\n> %s\n", r.Advice)
 		if len(r.Thresholds) > 0 {
 			fmt.Fprintf(w, "\n| threshold | default | meaning |\n|---|---|---|\n")
 			for _, t := range r.Thresholds {

@@ -30,6 +30,7 @@ type analyzeOptions struct {
 	Analysis    analysisOptions
 	Pprof       pprofOptions
 	Metrics     metricsOptions
+	Live        liveOptions
 	Args        []string
 }
 
@@ -74,6 +75,11 @@ high-gc-cpu or mark-assist fires, gctrace pulls the allocation profile of the
 next --pprof-seconds from that endpoint (net/http/pprof); for heap-doubling
 and live-heap-growth, the heap profile. The result is printed as an
 "attribution:" line when it arrives and added to the finding in the report.
+Whichever rules fire, --pprof also follows the heap profile over the run (a
+snapshot at the start, then every 2s): the report says where the memory
+goes, the top allocators (alloc_space, MiB/s and share) and the top in-use
+growth (inuse_space), and alloc-churn fires on a function that allocates
+fast and keeps nothing even when a large live heap hides it from the trace.
 A failed pull is a note in the report, never a failure.
 
 --metrics ADDR serves Prometheus series on ADDR/metrics while reading: GC
@@ -87,6 +93,8 @@ process="other", so memory and series stay flat under "go test ./...".
 --metrics-linger D keeps the endpoint up after the end until the next
 scrape (at most D).
 
+` + liveHelp + `
+
 Thresholds: --set NAME=VALUE changes one (see gctrace rules for the names),
 --rules turns rules off or on, --config FILE reads both from a file (see
 gctrace check --help for its format). Flags override the file.
@@ -99,6 +107,7 @@ and exits with status 2.`,
   GODEBUG=gctrace=1 go test -run TestBig ./... 2>&1 | gctrace analyze
   kubectl logs --timestamps deploy/api | gctrace analyze --format markdown > gc.md
   GODEBUG=gctrace=1 ./server 2>&1 | gctrace analyze --metrics 127.0.0.1:9464 --label service=api
+  GODEBUG=gctrace=1 ./server 2>&1 | gctrace analyze --http :8080
   gctrace analyze --format json run.log | jq '.findings[] | .rule'`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -116,6 +125,9 @@ and exits with status 2.`,
 			if err := opts.Metrics.check(); err != nil {
 				return err
 			}
+			if err := opts.Live.check(); err != nil {
+				return err
+			}
 			opts.Args = args
 			if runF != nil {
 				return runF(opts)
@@ -130,6 +142,7 @@ and exits with status 2.`,
 	opts.Analysis.addFlags(fl)
 	opts.Pprof.addFlags(fl)
 	opts.Metrics.addFlags(fl)
+	opts.Live.addFlags(fl)
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json", "markdown"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -163,6 +176,12 @@ func runAnalyze(s *streams, opts *analyzeOptions) error {
 	if exp != nil {
 		eng.Subscribe(exp)
 	}
+	page, err := opts.Live.start(s.Err)
+	if err != nil {
+		return err
+	}
+	defer page.close()
+	eng.Subscribe(page.subscriber())
 	ctx, stopInterrupt := interruptContext()
 	defer stopInterrupt()
 	interrupted, err := eng.Read(ctx, opts.Args)
@@ -184,7 +203,11 @@ func runAnalyze(s *streams, opts *analyzeOptions) error {
 	if err := report.Write(out, opts.Format, res); err != nil {
 		return err
 	}
-	return out.Flush()
+	if err := out.Flush(); err != nil {
+		return err
+	}
+	page.linger(s.Err)
+	return nil
 }
 
 // interruptContext is done at the first Ctrl-C, which ends the input; the

@@ -17,6 +17,7 @@ type checkOptions struct {
 	Passthrough bool
 	Analysis    analysisOptions
 	Budgets     budgets
+	Baseline    baselineOptions
 	Args        []string
 }
 
@@ -75,12 +76,22 @@ comments; flags override it:
   rules = -forced-gc, -periodic-gc
   long-pause.warning = 2ms
 
-Exit status: 0 pass, 1 a finding at or above --fail-on, 2 a usage or input
-error, including an input that holds no GC trace at all.`,
+--baseline OLD.log compares the trace with a baseline's instead, as
+gctrace diff does, and fails when a metric gets significantly worse (at
+α=0.05) by more than its allowance: --max-regression gc-cpu=10%,pause-p99=20%,alloc-rate=15%
+(the default; a list given changes those named, METRIC=off drops one; the
+metrics: gc-rate, gc-cpu, pause-p50, pause-p95, pause-p99, alloc-rate,
+live-heap, assist). A change the test cannot tell from noise passes,
+however large. Each failure names the metric, the change and its 95%
+interval. Budgets given with it are judged on the new trace too.
+
+Exit status: 0 pass, 1 a finding at or above --fail-on (or a regression),
+2 a usage or input error, including an input that holds no GC trace at all.`,
 		Example: `  GODEBUG=gctrace=1 go test ./... 2>&1 | gctrace check --passthrough --max-gc-cpu 10 --max-pause 5ms
   gctrace check --max-heap 512MiB --max-alloc-rate 1GiB/s --format github run.log
   gctrace check --config gctrace.conf --format junit run.log > gctrace-junit.xml
-  GODEBUG=gctrace=1 ./loadtest 2>&1 | gctrace check --fail-on warning --rules -periodic-gc`,
+  GODEBUG=gctrace=1 ./loadtest 2>&1 | gctrace check --fail-on warning --rules -periodic-gc
+  gctrace check --baseline main.log --max-regression gc-cpu=5%,gc-rate=20% branch.log`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f, err := report.ParseCheckFormat(format)
@@ -92,8 +103,14 @@ error, including an input that holds no GC trace at all.`,
 				return err
 			}
 			opts.Args = args
+			if err := opts.Baseline.resolve(cmd.Flags(), opts); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
+			}
+			if opts.Baseline.Old != "" {
+				return runBaselineCheck(s, opts)
 			}
 			return runCheck(s, opts)
 		},
@@ -102,6 +119,7 @@ error, including an input that holds no GC trace at all.`,
 	fl.StringVarP(&format, "format", "f", string(report.CheckText), "output format: text, json, github or junit")
 	fl.BoolVar(&opts.Passthrough, "passthrough", false, "echo the lines that are not GC trace (the program's output) to standard error")
 	opts.Budgets.addFlags(fl)
+	opts.Baseline.addFlags(fl)
 	opts.Analysis.addFlags(fl)
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json", "github", "junit"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"info", "warning", "error"}, cobra.ShellCompDirectiveNoFileComp))

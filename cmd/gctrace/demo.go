@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -36,6 +35,7 @@ type demoOptions struct {
 	Verbose   bool
 	Progress  time.Duration
 	Seconds   int // attribution window
+	Live      liveOptions
 }
 
 func newCmdDemo(s *streams, runF func(*demoOptions) error) *cobra.Command {
@@ -51,16 +51,20 @@ comes every few seconds and each finding is printed the moment it fires;
 when a finding points at allocation (alloc-churn, heap-doubling, …) the
 program's profile is pulled to name the code behind it.
 
-At the end: the report with the attribution, a chart of the heap over time
-(gc.png, or gc-SCENARIO.png for several scenarios), and the commands that do
-the same for your own program. Ctrl-C ends it early with the report of what
+At the end: the report with the attribution, the chart of the heap over
+time in the one file -o names (gc.png by default), with a chart of each
+scenario one under the other, and the commands that do the same for your
+own program. Ctrl-C ends it early with the report of what
 was seen.
 
 It needs no source tree and no Go toolchain: the program is part of the
-gctrace binary.`,
+gctrace binary.
+
+` + liveHelp,
 		Example: `  gctrace demo
   gctrace demo --scenario leak --duration 30s -o leak.png
-  gctrace demo --scenario tiny,healthy --verbose`,
+  gctrace demo --scenario tiny,healthy --verbose
+  gctrace demo --http 127.0.0.1:8080`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			known := map[string]bool{}
@@ -91,6 +95,9 @@ gctrace binary.`,
 			if _, err := plot.FormatOf(opts.Output); err != nil {
 				return usagef("-o %s: %v (use .png, .svg or .pdf)", opts.Output, err)
 			}
+			if err := opts.Live.check(); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -100,10 +107,11 @@ gctrace binary.`,
 	fl := cmd.Flags()
 	fl.StringVar(&scenarios, "scenario", "dog,mouse", "comma-separated scenarios to run, each in its own process (gctrace bomb --list)")
 	fl.DurationVar(&opts.Duration, "duration", 20*time.Second, "how long the program runs")
-	fl.StringVarP(&opts.Output, "output", "o", "gc.png", "the chart's `file` (.png, .svg or .pdf); several scenarios write NAME-SCENARIO.EXT")
+	fl.StringVarP(&opts.Output, "output", "o", "gc.png", "the chart's `file` (.png, .svg or .pdf), with a chart of each scenario")
 	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "also show the program's own output and its GC trace")
 	fl.DurationVar(&opts.Progress, "progress", 5*time.Second, "how often the progress line comes (0: never)")
 	fl.IntVar(&opts.Seconds, "pprof-seconds", 3, "window of the allocation profile pulled when a finding fires, in seconds")
+	opts.Live.addFlags(fl)
 	_ = cmd.RegisterFlagCompletionFunc("scenario", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		var names []string
 		for _, sc := range zoo.Scenarios() {
@@ -132,11 +140,8 @@ func runDemo(s *streams, opts *demoOptions) error {
 	if err != nil {
 		return fmt.Errorf("cannot find the gctrace binary to run the demo program: %w", err)
 	}
-	outputs := demoOutputs(opts.Output, opts.Scenarios)
-	for _, o := range outputs {
-		if err := checkWritableDir(o); err != nil {
-			return err
-		}
+	if err := checkWritableDir(opts.Output); err != nil {
+		return err
 	}
 
 	// Catch Ctrl-C before the programs start: it ends the demo early, with
@@ -183,6 +188,12 @@ func runDemo(s *streams, opts *demoOptions) error {
 		Log:         s.Err,
 		Subscribers: []engine.Subscriber{demoCycles{byName: byName}, b.Subscriber(), con},
 	})
+	page, err := opts.Live.start(s.Err)
+	if err != nil {
+		return err
+	}
+	defer page.close()
+	eng.Subscribe(page.subscriber())
 
 	var wg sync.WaitGroup
 	for _, c := range children {
@@ -218,19 +229,26 @@ func runDemo(s *streams, opts *demoOptions) error {
 			b.AddSpan(f.Rule, f.File, f.Process, f.Start, f.End)
 		}
 	}
-	var wrote []string
-	for i, name := range opts.Scenarios {
+	var charts []plot.Chart
+	var drawn []string
+	for _, name := range opts.Scenarios {
 		p, ok := demoProcess(b, name)
 		if !ok {
 			fmt.Fprintf(s.Err, "gctrace demo: %s printed no GC cycle, so there is no chart of it\n", name)
 			continue
 		}
-		if err := renderDemoChart(b, p, outputs[i], name); err != nil {
+		charts = append(charts, plot.Chart{ID: p.ProcessID, Title: "gctrace demo: the " + name + " scenario"})
+		drawn = append(drawn, name)
+	}
+	wrote := ""
+	if len(charts) > 0 {
+		if err := renderDemoChart(b, charts, opts.Output); err != nil {
 			return err
 		}
-		wrote = append(wrote, outputs[i])
+		wrote = opts.Output + " (" + strings.Join(drawn, ", ") + ")"
 	}
 	fmt.Fprint(s.Out, demoNext(wrote))
+	page.linger(s.Err)
 	return nil
 }
 
@@ -371,21 +389,6 @@ func stopDemoChildren(children []*demoChild) {
 	}
 }
 
-// demoOutputs names the chart of each scenario: the -o name itself for
-// one scenario, NAME-SCENARIO.EXT for several.
-func demoOutputs(output string, scenarios []string) []string {
-	if len(scenarios) == 1 {
-		return []string{output}
-	}
-	ext := filepath.Ext(output)
-	base := strings.TrimSuffix(output, ext)
-	var out []string
-	for _, sc := range scenarios {
-		out = append(out, base+"-"+sc+ext)
-	}
-	return out
-}
-
 // demoProcess finds the process of a scenario's program among the ones
 // the builder kept.
 func demoProcess(b *plot.Builder, name string) (plot.Process, bool) {
@@ -399,14 +402,15 @@ func demoProcess(b *plot.Builder, name string) (plot.Process, bool) {
 	return plot.Process{}, false
 }
 
-func renderDemoChart(b *plot.Builder, p plot.Process, output, name string) error {
+// renderDemoChart writes the scenarios' charts, one under the other, to
+// the one output file.
+func renderDemoChart(b *plot.Builder, charts []plot.Chart, output string) error {
 	f, err := plot.FormatOf(output)
 	if err != nil {
 		return err
 	}
 	var buf bytes.Buffer
-	title := "gctrace demo: the " + name + " scenario"
-	if err := b.Render(&buf, f, p.ProcessID, plot.RenderOptions{Width: plot.DefaultWidth, Height: plot.DefaultHeight, Title: title}); err != nil {
+	if err := b.RenderPage(&buf, f, charts, plot.RenderOptions{Width: plot.DefaultWidth, Height: plot.DefaultHeight}); err != nil {
 		return err
 	}
 	if err := os.WriteFile(output, buf.Bytes(), 0o644); err != nil {
@@ -417,10 +421,10 @@ func renderDemoChart(b *plot.Builder, p plot.Process, output, name string) error
 
 // demoNext tells the user what was written and how to do the same on
 // their own program.
-func demoNext(charts []string) string {
+func demoNext(chart string) string {
 	var b strings.Builder
-	if len(charts) > 0 {
-		fmt.Fprintf(&b, "\nCharts: %s\n", strings.Join(charts, ", "))
+	if chart != "" {
+		fmt.Fprintf(&b, "\nChart: %s\n", chart)
 	}
 	b.WriteString(`
 The same on your own program:

@@ -25,7 +25,7 @@ func TestDemoEndToEnd(t *testing.T) {
 	}
 	bin := buildGctrace(t)
 	dir := t.TempDir()
-	cmd := exec.Command(bin, "demo", "--duration", "5s", "--progress", "2s")
+	cmd := exec.Command(bin, "demo", "--duration", "5s", "--progress", "2s", "-o", "demo.png")
 	cmd.Dir = dir
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -36,7 +36,7 @@ func TestDemoEndToEnd(t *testing.T) {
 	for _, want := range []string{
 		"warning alloc-churn:", "by (*Dog).Run (bomb/zoo/dog.go:",
 		"warning heap-doubling:", "by (*Mouse).Steal (bomb/zoo/mouse.go:",
-		"Charts: gc-dog.png, gc-mouse.png", "gctrace run --pprof",
+		"Chart: demo.png (dog, mouse)", "gctrace run --pprof",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("report lacks %q:\n%s", want, out)
@@ -47,19 +47,21 @@ func TestDemoEndToEnd(t *testing.T) {
 			t.Errorf("progress lacks %q:\n%s", want, errs)
 		}
 	}
-	for _, name := range []string{"gc-dog.png", "gc-mouse.png"} {
-		f, err := os.Open(filepath.Join(dir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		img, err := png.Decode(f)
-		f.Close()
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		if b := img.Bounds(); b.Dx() != 1200 || b.Dy() != 800 {
-			t.Errorf("%s is %v, want 1200x800", name, b)
-		}
+	// -o names the one file written: the dog's chart over the mouse's.
+	f, err := os.Open(filepath.Join(dir, "demo.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(f)
+	f.Close()
+	if err != nil {
+		t.Fatalf("demo.png: %v", err)
+	}
+	if b := img.Bounds(); b.Dx() != 1200 || b.Dy() != 1600 {
+		t.Errorf("demo.png is %v, want 1200x1600: two charts one under the other", b)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("%d files written, want only demo.png", len(entries))
 	}
 }
 

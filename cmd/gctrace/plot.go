@@ -25,7 +25,7 @@ type plotOptions struct {
 	Height   int
 	Title    string
 	Process  int  // 0: the longest
-	All      bool // one file per process
+	All      bool // every process, one chart under the other in the one file
 	Findings bool // shade the spans of analyze's findings
 	Args     []string
 }
@@ -52,13 +52,15 @@ A long trace is downsampled per pixel column keeping each column's minimum
 and maximum, so no peak is shaved, in memory independent of its length.
 
 A log can hold several processes (a program and the go command that built
-it, restarts, children). The chart shows the one with the most cycles, or
-the one --process names; --all writes one file per process, numbered:
-gc.png becomes gc-1.png, gc-2.png… (gc-<input>-<process>.png when several
-inputs are read).`,
+it, restarts, children). -o names the one file written, always: it shows
+the process with the most cycles, or the one --process names, or with
+--all every process, one chart under the other (each --height high, less
+when there are many: the page is at most 10000 pixels high), of the 8 with
+the most cycles.`,
 		Example: `  gctrace plot -o gc.png run.log
   GODEBUG=gctrace=1 ./server 2>&1 | gctrace plot -o gc.svg
   gctrace plot --process 2 --width 1600 --height 900 -o gc.pdf run.log
+  GODEBUG=gctrace=1 go test ./... 2>&1 | gctrace plot --all -o tests.png
   gctrace plot -o - --format svg run.log > gc.svg`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -98,9 +100,6 @@ inputs are read).`,
 			if opts.All && opts.Process != 0 {
 				return usagef("--all and --process N exclude each other")
 			}
-			if opts.All && opts.Output == "-" {
-				return usagef("--all writes one file per process and cannot write to standard output")
-			}
 			if opts.Width < plot.MinWidth || opts.Width > plot.MaxSide || opts.Height < plot.MinHeight || opts.Height > plot.MaxSide {
 				return usagef("--width must be %d to %d and --height %d to %d pixels", plot.MinWidth, plot.MaxSide, plot.MinHeight, plot.MaxSide)
 			}
@@ -118,7 +117,7 @@ inputs are read).`,
 	f.IntVar(&opts.Height, "height", plot.DefaultHeight, "height in pixels")
 	f.StringVar(&opts.Title, "title", "", "chart title (default: the input, process, trace format and GOMAXPROCS)")
 	f.StringVarP(&process, "process", "p", "", "process to draw: a number, or all (default: the one with the most cycles)")
-	f.BoolVar(&opts.All, "all", false, "write one file per process (same as --process all)")
+	f.BoolVar(&opts.All, "all", false, "draw every process, one chart under the other (same as --process all)")
 	f.BoolVar(&opts.Findings, "findings", true, "shade and label where analyze's findings fired, at the default thresholds")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"png", "svg", "pdf"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("process", cobra.FixedCompletions([]string{"all"}, cobra.ShellCompDirectiveNoFileComp))
@@ -180,52 +179,38 @@ func runPlot(s *streams, opts *plotOptions) error {
 		}
 		draw = []plot.Process{p}
 	}
-	names := outputNames(opts, draw)
-	ro := plot.RenderOptions{Width: opts.Width, Height: opts.Height, Title: opts.Title}
+	charts := make([]plot.Chart, len(draw))
+	var what []string
 	for i, p := range draw {
-		var buf bytes.Buffer
-		if err := b.Render(&buf, opts.Format, p.ProcessID, ro); err != nil {
-			return err
+		charts[i] = plot.Chart{ID: p.ProcessID, Title: opts.Title}
+		if opts.Title != "" && len(draw) > 1 {
+			charts[i].Title = fmt.Sprintf("%s: process %d", opts.Title, p.Process)
 		}
-		if err := writeOutput(s, names[i], buf.Bytes()); err != nil {
-			return err
-		}
-		fmt.Fprintf(s.Err, "gctrace: wrote %s (%s)\n", outputLabel(names[i], opts.Format), describeProcess(p, t.Inputs > 1))
+		what = append(what, describeProcess(p, t.Inputs > 1))
 	}
+	var buf bytes.Buffer
+	ro := plot.RenderOptions{Width: opts.Width, Height: opts.Height}
+	if err := b.RenderPage(&buf, opts.Format, charts, ro); err != nil {
+		return err
+	}
+	if err := writeOutput(s, opts.Output, buf.Bytes()); err != nil {
+		return err
+	}
+	fmt.Fprintf(s.Err, "gctrace: wrote %s (%s)\n", outputLabel(opts.Output, opts.Format), strings.Join(what, "; "))
 	if !opts.All && opts.Process == 0 && len(procs) > 1 {
-		fmt.Fprintf(s.Err, "gctrace: the input holds %d processes; --process N draws another, --all draws each\n", t.Processes)
+		fmt.Fprintf(s.Err, "gctrace: the input holds %d processes; --process N draws another, --all draws them all in %s\n", t.Processes, outputLabel(opts.Output, opts.Format))
 	}
 	if n, cycles := b.Omitted(); n > 0 {
-		fmt.Fprintf(s.Err, "gctrace: %d smaller %s (%d cycles) not kept; --process N draws one\n",
-			n, report.Plural(int64(n), "process", "processes"), cycles)
+		keeps := ""
+		if opts.All {
+			// Each chart of a page costs about 10 MB to draw at the
+			// default size: eight keep a page near 110 MB.
+			keeps = fmt.Sprintf(" (--all keeps the %d with the most cycles)", plot.DefaultMaxProcesses)
+		}
+		fmt.Fprintf(s.Err, "gctrace: %d smaller %s (%d cycles) not kept%s; --process N draws one\n",
+			n, report.Plural(int64(n), "process", "processes"), cycles, keeps)
 	}
 	return nil
-}
-
-// outputNames returns the file each process is written to: the output
-// name itself, or with --all the name numbered by process (and by input
-// when there are several).
-func outputNames(opts *plotOptions, procs []plot.Process) []string {
-	if !opts.All {
-		return []string{opts.Output}
-	}
-	inputs := map[string]int{}
-	for _, p := range procs {
-		if _, ok := inputs[p.File]; !ok {
-			inputs[p.File] = len(inputs) + 1
-		}
-	}
-	ext := filepath.Ext(opts.Output)
-	stem := strings.TrimSuffix(opts.Output, ext)
-	names := make([]string, len(procs))
-	for i, p := range procs {
-		if len(inputs) > 1 {
-			names[i] = fmt.Sprintf("%s-%d-%d%s", stem, inputs[p.File], p.Process, ext)
-		} else {
-			names[i] = fmt.Sprintf("%s-%d%s", stem, p.Process, ext)
-		}
-	}
-	return names
 }
 
 // describeProcess names a process and its size; the input is named only

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -46,7 +47,7 @@ func TestPlotFlags(t *testing.T) {
 		{args: []string{"--process", "0"}, err: `--process wants a process number (1, 2, …) or all, not "0"`},
 		{args: []string{"--process", "x"}, err: `--process wants a process number (1, 2, …) or all, not "x"`},
 		{args: []string{"--all", "--process", "2"}, err: "--all and --process N exclude each other"},
-		{args: []string{"--all", "-o", "-", "-f", "svg"}, err: "--all writes one file per process and cannot write to standard output"},
+		{args: []string{"--all", "-o", "-", "-f", "svg"}, want: plotOptions{Output: "-", Format: plot.SVG, Width: 1200, Height: 800, All: true, Findings: true}},
 		{args: []string{"--width", "100"}, err: "--width must be 320 to 10000 and --height 240 to 10000 pixels"},
 		{args: []string{"--height", "100000"}, err: "--width must be 320 to 10000 and --height 240 to 10000 pixels"},
 	} {
@@ -81,7 +82,7 @@ func TestPlotWritesFile(t *testing.T) {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 	want := "gctrace: wrote " + out + " (process 1, 20 cycles)\n" +
-		"gctrace: the input holds 2 processes; --process N draws another, --all draws each\n"
+		"gctrace: the input holds 2 processes; --process N draws another, --all draws them all in " + out + "\n"
 	if stderr != want {
 		t.Errorf("stderr:\n%s\nwant:\n%s", stderr, want)
 	}
@@ -94,22 +95,35 @@ func TestPlotWritesFile(t *testing.T) {
 	}
 }
 
+// TestPlotAll checks that --all writes the one file -o names, with a
+// chart of every process, of every input.
 func TestPlotAll(t *testing.T) {
 	dir := t.TempDir()
-	_, stderr, code := runPlotCmd(t, "", false, "plot", "--all", "-o", filepath.Join(dir, "gc.png"), plotTrace)
+	out := filepath.Join(dir, "gc.png")
+	_, stderr, code := runPlotCmd(t, "", false, "plot", "--all", "-o", out, plotTrace)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	for _, name := range []string{"gc-1.png", "gc-2.png"} {
-		data, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil || !bytes.HasPrefix(data, []byte("\x89PNG")) {
-			t.Errorf("%s: not a PNG (%v)", name, err)
-		}
+	f, err := os.Open(out)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if strings.Count(stderr, "gctrace: wrote ") != 2 {
-		t.Errorf("stderr %q, want two files reported", stderr)
+	img, err := png.Decode(f)
+	f.Close()
+	if err != nil {
+		t.Fatalf("%s: %v", out, err)
 	}
-	// Several inputs: numbered by input too.
+	if sz := img.Bounds().Size(); sz.X != 1200 || sz.Y != 1600 {
+		t.Errorf("%s is %v, want 1200×1600: two charts one under the other", out, sz)
+	}
+	if want := "gctrace: wrote " + out + " (process 1, 20 cycles; process 2, 11 cycles)\n"; stderr != want {
+		t.Errorf("stderr %q, want %q", stderr, want)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("%d files written, want 1", len(entries))
+	}
+
+	// Several inputs: every process of each, named by input.
 	data, err := os.ReadFile(plotTrace)
 	if err != nil {
 		t.Fatal(err)
@@ -118,14 +132,20 @@ func TestPlotAll(t *testing.T) {
 	if err := os.WriteFile(other, data, 0o666); err != nil {
 		t.Fatal(err)
 	}
-	_, stderr, code = runPlotCmd(t, "", false, "plot", "--all", "-o", filepath.Join(dir, "two.svg"), plotTrace, other)
+	two := filepath.Join(dir, "two.svg")
+	_, stderr, code = runPlotCmd(t, "", false, "plot", "--all", "-o", two, plotTrace, other)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	for _, name := range []string{"two-1-1.svg", "two-1-2.svg", "two-2-1.svg", "two-2-2.svg"} {
-		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
-			t.Error(err)
-		}
+	svg, err := os.ReadFile(two)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := bytes.Count(svg, []byte("(Go 1.18+ trace, P=2)")); n != 4 {
+		t.Errorf("%s has %d chart titles, want 4", two, n)
+	}
+	if !strings.Contains(stderr, "process 2 of "+other) {
+		t.Errorf("stderr %q does not name the second input's processes", stderr)
 	}
 }
 

@@ -57,10 +57,10 @@ func TestReadmeSetup(t *testing.T) {
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("no go command")
 	}
-	// The demo writes its charts into the directory it runs in; remove
+	// The demo writes its chart into the directory it runs in; remove
 	// those this test makes.
 	var made []string
-	for _, name := range []string{"gc-dog.png", "gc-mouse.png"} {
+	for _, name := range []string{"gc.png"} {
 		path := filepath.Join(root, name)
 		if _, err := os.Stat(path); os.IsNotExist(err) {
 			made = append(made, path)
@@ -79,7 +79,7 @@ func TestReadmeSetup(t *testing.T) {
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("%s: %v\n%s", cmds[0], err, stderr.String())
 	}
-	for _, want := range []string{"alloc-churn", "(*Dog).Run", "heap-doubling", "(*Mouse).Steal", "Charts: gc-dog.png, gc-mouse.png"} {
+	for _, want := range []string{"alloc-churn", "(*Dog).Run", "heap-doubling", "(*Mouse).Steal", "Chart: gc.png (dog, mouse)"} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("%s: output lacks %q:\n%s", cmds[0], want, stdout.String())
 		}

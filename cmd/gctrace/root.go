@@ -141,10 +141,12 @@ The runtime prints the trace on standard error, so redirect it:
 		newCmdExport(s, nil),
 		newCmdAnalyze(s, nil),
 		newCmdCheck(s, nil),
+		newCmdDiff(s, nil),
 		newCmdRun(s, nil),
 		newCmdRules(s, nil),
 		newCmdPlot(s, nil),
 		newCmdAttribute(s, nil),
+		newCmdTune(s, nil),
 	)
 	return root
 }

@@ -25,6 +25,7 @@ type runOptions struct {
 	Budgets  budgets
 	Pprof    pprofOptions
 	Metrics  metricsOptions
+	Live     liveOptions
 	Prog     string
 	Args     []string
 }
@@ -70,11 +71,14 @@ process="other", so memory and series stay flat under "go test ./...".
 --metrics-linger D keeps the endpoint up after the end until the next
 scrape (at most D).
 
+` + liveHelp + `
+
 Flags go before PROG; everything from PROG on is PROG's.`,
 		Example: `  gctrace run -- ./server -addr :8080
   gctrace run --quiet-gc --pprof http://localhost:6060 -- ./bomb --scenario dog
   gctrace run --max-gc-cpu 10 --max-pause 5ms -- go test ./...
   gctrace run --metrics 127.0.0.1:9464 --label service=api -- ./server
+  gctrace run --http :8080 -- ./server
   gctrace run --quiet-gc --format json -o report.json -- ./batch input.csv`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
@@ -97,6 +101,9 @@ Flags go before PROG; everything from PROG on is PROG's.`,
 			if err := opts.Metrics.check(); err != nil {
 				return err
 			}
+			if err := opts.Live.check(); err != nil {
+				return err
+			}
 			opts.Prog, opts.Args = args[0], args[1:]
 			if runF != nil {
 				return runF(opts)
@@ -114,6 +121,7 @@ Flags go before PROG; everything from PROG on is PROG's.`,
 	opts.Analysis.addFlags(fl)
 	opts.Pprof.addFlags(fl)
 	opts.Metrics.addFlags(fl)
+	opts.Live.addFlags(fl)
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json", "markdown"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -143,6 +151,11 @@ func runRun(s *streams, opts *runOptions) error {
 		return err
 	}
 	defer stopMetrics()
+	page, err := opts.Live.start(s.Err)
+	if err != nil {
+		return err
+	}
+	defer page.close()
 	cmd := exec.Command(opts.Prog, opts.Args...)
 	cmd.Env = withGCTrace(os.Environ())
 	cmd.Stdin = s.In
@@ -191,6 +204,7 @@ func runRun(s *streams, opts *runOptions) error {
 		eo.Budgets = &opts.Budgets.Budgets
 	}
 	eng := engine.New(eo)
+	eng.Subscribe(page.subscriber())
 	readErr := eng.ReadStream(in, runStderrName)
 	// Drain what a reading error left, so PROG never blocks on a full pipe.
 	_, _ = io.Copy(io.Discard, pipe)
@@ -227,6 +241,7 @@ func runRun(s *streams, opts *runOptions) error {
 	if err := errW.Flush(); err != nil {
 		return err
 	}
+	page.linger(s.Err)
 	return exitWith(code, msg)
 }
 

@@ -173,6 +173,17 @@ cp "$work/main.go" "$work/gorun/main.go"
 		GOMAXPROCS=2 GODEBUG=gctrace=1 go run main.go
 ) >"$here/go1.26-gorun.log" 2>&1
 
+# go build -a std with an empty build cache: the go command and one compiler
+# process per package, each with its start-up growth, none of them a fault
+# (heap-doubling must stay silent on it).
+echo "trace go1.26-buildstd.log" >&2
+(
+	cd "$work"
+	env -i PATH="$(goroot go1.26.8)/bin:$PATH" HOME="$HOME" GOCACHE="$work/buildstd-cache" \
+		GOPATH="$work/gopath" GOENV=off GOFLAGS= GOTOOLCHAIN=local \
+		GOMAXPROCS=2 GODEBUG=gctrace=1 go build -a std
+) >"$here/go1.26-buildstd.log" 2>&1
+
 for p in ${pids[@]+"${pids[@]}"}; do
 	wait "$p"
 done
