@@ -115,7 +115,7 @@ func (lw *LineWriter) Pass(b []byte, eol bool) {
 	lw.sync()
 }
 
-// Write passes raw bytes through; it makes a lineWriter an io.Writer for
+// Write passes raw bytes through; it makes a LineWriter an io.Writer for
 // io.TeeReader.
 func (lw *LineWriter) Write(b []byte) (int, error) {
 	lw.Pass(b, false)

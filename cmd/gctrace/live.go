@@ -106,7 +106,7 @@ func pageURL(a *net.TCPAddr) string {
 	return "http://" + net.JoinHostPort(host, strconv.Itoa(a.Port)) + "/"
 }
 
-// subscriber is the page as an output of the session, or nil.
+// subscriber is the page as an output of the engine, or nil.
 func (p *livePage) subscriber() engine.Subscriber {
 	if p == nil {
 		return nil
