@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gctrace/gctrace/analyze"
+	"github.com/gctrace/gctrace/report"
 )
 
 // mixedTrace exercises what the committed traces do not: two processes,
@@ -306,7 +307,7 @@ func TestAnalyzeFlags(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := got.Analysis.Config
-	if got.Format != reportMarkdown || !got.Passthrough || !got.Stream || strings.Join(got.Args, " ") != "a.log -" {
+	if got.Format != report.Markdown || !got.Passthrough || !got.Stream || strings.Join(got.Args, " ") != "a.log -" {
 		t.Errorf("options %+v", got)
 	}
 	if c.LongPauseWarning != 2*time.Millisecond || c.Window != 20*time.Second {
@@ -315,51 +316,6 @@ func TestAnalyzeFlags(t *testing.T) {
 	if !c.Disabled["forced-gc"] || !c.Disabled["periodic-gc"] || c.Disabled["long-pause"] {
 		t.Errorf("disabled %v", c.Disabled)
 	}
-}
-
-func TestApplyRules(t *testing.T) {
-	ids := ruleIDs()
-	for _, tc := range []struct {
-		sel     string
-		enabled []string
-		err     bool
-	}{
-		{sel: "-forced-gc,-periodic-gc", enabled: without(ids, "forced-gc", "periodic-gc")},
-		{sel: "long-pause,high-gc-cpu", enabled: []string{"high-gc-cpu", "long-pause"}},
-		{sel: "long-pause, +forced-gc", enabled: []string{"forced-gc", "long-pause"}},
-		{sel: "long-pause,all", enabled: ids},
-		{sel: "nosuchrule", err: true},
-		{sel: "-nosuchrule", err: true},
-	} {
-		c := analyze.DefaultConfig()
-		err := applyRules(&c, tc.sel)
-		if (err != nil) != tc.err {
-			t.Errorf("%q: error %v", tc.sel, err)
-			continue
-		}
-		if tc.err {
-			continue
-		}
-		var on []string
-		for _, id := range ids {
-			if c.Enabled(id) {
-				on = append(on, id)
-			}
-		}
-		if strings.Join(on, ",") != strings.Join(tc.enabled, ",") {
-			t.Errorf("%q: enabled %v, want %v", tc.sel, on, tc.enabled)
-		}
-	}
-}
-
-func without(list []string, drop ...string) []string {
-	var out []string
-	for _, x := range list {
-		if !containsString(drop, x) {
-			out = append(out, x)
-		}
-	}
-	return out
 }
 
 func TestAnalyzeUsageErrors(t *testing.T) {
@@ -387,25 +343,6 @@ func TestAnalyzeUsageErrors(t *testing.T) {
 		if r.code != exitError || !strings.Contains(r.stderr, tc.want) || !strings.HasPrefix(r.stderr, "gctrace: ") {
 			t.Errorf("%v: exit %d, stderr %q; want exit 2 and %q", tc.args, r.code, r.stderr, tc.want)
 		}
-	}
-}
-
-func TestLineWriter(t *testing.T) {
-	var b bytes.Buffer
-	lw := newLineWriter(&b, false)
-	lw.pass([]byte("abc"), false)
-	lw.say("gctrace: one")
-	lw.pass([]byte("def\nghi"), false)
-	lw.say("gctrace: two")
-	lw.pass([]byte("jkl"), true)
-	lw.say("gctrace: three")
-	lw.pass([]byte("partial"), false)
-	lw.say("gctrace: four")
-	lw.flushHeld()
-	lw.flush()
-	const want = "abcdef\ngctrace: one\nghijkl\ngctrace: two\ngctrace: three\npartial\ngctrace: four\n"
-	if b.String() != want {
-		t.Errorf("got %q, want %q", b.String(), want)
 	}
 }
 

@@ -2,35 +2,18 @@ package main
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/gctrace/gctrace/analyze"
+	"github.com/gctrace/gctrace/engine"
+	"github.com/gctrace/gctrace/report"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
 
-// checkFormat is the output format of gctrace check.
-type checkFormat string
-
-const (
-	checkText   checkFormat = "text"
-	checkJSON   checkFormat = "json"
-	checkGitHub checkFormat = "github"
-	checkJUnit  checkFormat = "junit"
-)
-
-func parseCheckFormat(s string) (checkFormat, error) {
-	switch f := checkFormat(strings.ToLower(s)); f {
-	case checkText, checkJSON, checkGitHub, checkJUnit:
-		return f, nil
-	}
-	return "", usagef("unknown format %q (want text, json, github or junit)", s)
-}
-
 type checkOptions struct {
-	Format      checkFormat
+	Format      report.CheckFormat
 	Passthrough bool
 	Analysis    analysisOptions
 	Budgets     budgets
@@ -111,9 +94,9 @@ Exit status: 0 pass, 1 a finding at or above --fail-on (or a regression),
   gctrace check --baseline main.log --max-regression gc-cpu=5%,gc-rate=20% branch.log`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := parseCheckFormat(format)
+			f, err := report.ParseCheckFormat(format)
 			if err != nil {
-				return err
+				return usagef("%v", err)
 			}
 			opts.Format = f
 			if err := opts.Analysis.resolve(cmd.Flags(), &opts.Budgets); err != nil {
@@ -133,7 +116,7 @@ Exit status: 0 pass, 1 a finding at or above --fail-on (or a regression),
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&format, "format", "f", string(checkText), "output format: text, json, github or junit")
+	fl.StringVarP(&format, "format", "f", string(report.CheckText), "output format: text, json, github or junit")
 	fl.BoolVar(&opts.Passthrough, "passthrough", false, "echo the lines that are not GC trace (the program's output) to standard error")
 	opts.Budgets.addFlags(fl)
 	opts.Baseline.addFlags(fl)
@@ -144,89 +127,51 @@ Exit status: 0 pass, 1 a finding at or above --fail-on (or a regression),
 }
 
 func runCheck(s *streams, opts *checkOptions) error {
-	ss := &session{cfg: opts.Analysis.Config, gate: &opts.Budgets}
-	var echo *lineWriter
+	eo := engine.Options{Config: opts.Analysis.Config, Budgets: &opts.Budgets.Budgets, Stdin: s.In, Log: s.Err}
+	var echo *report.LineWriter
 	if opts.Passthrough {
-		echo = newLineWriter(s.Err, s.InIsPipe)
-		ss.echo = echo
+		echo = report.NewLineWriter(s.Err, s.InIsPipe)
+		eo.Subscribers = append(eo.Subscribers, &report.Console{Echo: echo})
 	}
-	ss.start()
-	interrupted, err := ss.readAll(s, opts.Args)
+	eng := engine.New(eo)
+	ctx, stopInterrupt := interruptContext()
+	defer stopInterrupt()
+	interrupted, err := eng.Read(ctx, opts.Args)
 	if err != nil {
 		return err
 	}
 	if interrupted {
 		fmt.Fprintln(s.Err, "gctrace: interrupted: the verdict covers what was read")
 	}
-	res := ss.finish(s.Err)
+	res := eng.Finish(interrupted)
 	if echo != nil {
-		echo.flushHeld()
-		if err := echo.flush(); err != nil {
+		echo.FlushHeld()
+		if err := echo.Flush(); err != nil {
 			return err
 		}
 	}
-	if err := res.noTrace(); err != nil {
+	if err := res.NoTrace(); err != nil {
 		return err
 	}
-	v := opts.Budgets.verdict(res)
-	out := newLineWriter(s.Out, false)
-	if err := renderCheck(out, opts.Format, res, &opts.Budgets, v); err != nil {
+	v := report.Judge(res, opts.Budgets.FailOn)
+	out := report.NewLineWriter(s.Out, false)
+	if err := report.WriteCheck(out, opts.Format, res, opts.Budgets.gate(), v); err != nil {
 		return err
 	}
-	if err := out.flush(); err != nil {
+	if err := out.Flush(); err != nil {
 		return err
 	}
-	return v.status(s)
+	return checkStatus(s, v)
 }
 
-// verdict is the outcome of a gate.
-type verdict struct {
-	fails  []analyze.Finding // at or above FailOn
-	failOn analyze.Severity
-	total  int // findings
-	cycles int64
-	procs  int
-}
-
-func (b *budgets) verdict(res *analysis) verdict {
-	v := verdict{failOn: b.FailOn, total: len(res.Findings), cycles: res.GCLines, procs: len(res.Processes)}
-	for _, f := range res.Findings {
-		if f.Severity >= b.FailOn {
-			v.fails = append(v.fails, f)
-		}
-	}
-	return v
-}
-
-func (v verdict) pass() bool { return len(v.fails) == 0 }
-
-// status prints a passing verdict, or returns the failing one as the exit
-// status (root prints it).
-func (v verdict) status(s *streams) error {
-	if v.pass() {
-		below := ""
-		if v.total > 0 {
-			below = fmt.Sprintf("; %d %s below %s", v.total, plural(int64(v.total), "finding", "findings"), v.failOn)
-		}
-		fmt.Fprintf(s.Err, "gctrace: check passed: %d GC %s in %d %s%s\n",
-			v.cycles, plural(v.cycles, "cycle", "cycles"), v.procs, plural(int64(v.procs), "process", "processes"), below)
+// checkStatus prints a passing verdict, or returns the failing one as the
+// exit status (root prints it).
+func checkStatus(s *streams, v report.Verdict) error {
+	if v.Pass() {
+		fmt.Fprintf(s.Err, "gctrace: %s\n", v.Passed())
 		return nil
 	}
-	return &exitStatus{code: exitFailed, msg: v.message()}
-}
-
-func (v verdict) message() string {
-	seen := map[string]bool{}
-	var rules []string
-	for _, f := range v.fails {
-		if !seen[f.Rule] {
-			seen[f.Rule] = true
-			rules = append(rules, f.Rule)
-		}
-	}
-	sort.Strings(rules)
-	return fmt.Sprintf("check failed: %d %s at or above %s (%s)",
-		len(v.fails), plural(int64(len(v.fails)), "finding", "findings"), v.failOn, strings.Join(rules, ", "))
+	return &exitStatus{code: exitFailed, msg: v.Failed()}
 }
 
 // Budget keys: flag names, config file keys and (with "budget-" for
@@ -334,6 +279,11 @@ func (b *budgets) set(key, value string) error {
 	}
 	b.given[key] = value
 	return nil
+}
+
+// gate is what the check judges by, for its report.
+func (b *budgets) gate() *report.Gate {
+	return &report.Gate{FailOn: b.FailOn, Budgets: b.given, Rules: b.Rules()}
 }
 
 // active reports whether any budget or --fail-on was given: run is a gate

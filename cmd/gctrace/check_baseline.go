@@ -3,6 +3,9 @@ package main
 import (
 	"fmt"
 
+	"github.com/gctrace/gctrace/analyze"
+	"github.com/gctrace/gctrace/report"
+
 	"github.com/gctrace/gctrace/compare"
 	"github.com/spf13/pflag"
 )
@@ -40,7 +43,7 @@ func (o *baselineOptions) resolve(fl *pflag.FlagSet, opts *checkOptions) error {
 	if len(opts.Args) == 1 && opts.Args[0] == "-" && o.Old == "-" {
 		return usagef("only one of OLD and NEW can be standard input (-)")
 	}
-	if opts.Format == checkJUnit {
+	if opts.Format == report.CheckJUnit {
 		return usagef("--format junit does not go with --baseline (use text, json or github)")
 	}
 	o.allow = compare.DefaultAllowances()
@@ -61,13 +64,13 @@ func runBaselineCheck(s *streams, opts *checkOptions) error {
 	if len(opts.Args) == 1 {
 		newName = opts.Args[0]
 	}
-	var gate *budgets
+	var gate *analyze.Budgets
 	if opts.Budgets.active() {
-		gate = &opts.Budgets
+		gate = &opts.Budgets.Budgets
 	}
-	var echo *lineWriter
+	var echo *report.LineWriter
 	if opts.Passthrough {
-		echo = newLineWriter(s.Err, s.InIsPipe)
+		echo = report.NewLineWriter(s.Err, s.InIsPipe)
 	}
 	res, an, err := compareTraces(s, b.Old, newName, opts.Analysis.Config, gate, echo, b.Compare.opts)
 	if err != nil {
@@ -76,38 +79,38 @@ func runBaselineCheck(s *streams, opts *checkOptions) error {
 	v := res.Judge(b.allow)
 	var budgetFails []string
 	if gate != nil {
-		for _, f := range gate.verdict(an).fails {
-			budgetFails = append(budgetFails, findingLine(&f))
+		for _, f := range report.Judge(an, opts.Budgets.FailOn).Fails {
+			budgetFails = append(budgetFails, report.FindingLine(&f))
 		}
 	}
-	out := newLineWriter(s.Out, false)
+	out := report.NewLineWriter(s.Out, false)
 	for _, l := range budgetFails {
-		out.say(l)
+		out.Say(l)
 	}
 	f := compare.Text
 	switch opts.Format {
-	case checkJSON:
+	case report.CheckJSON:
 		f = compare.JSON
-	case checkGitHub:
+	case report.CheckGitHub:
 		f = compare.GitHub
 	}
 	if err := v.Render(out, f); err != nil {
 		return err
 	}
-	if err := out.flush(); err != nil {
+	if err := out.Flush(); err != nil {
 		return err
 	}
 	switch {
 	case !v.Pass() && len(budgetFails) > 0:
 		return &exitStatus{code: exitFailed, msg: fmt.Sprintf("check failed: %s, and %d %s over budget", v.Summary(),
-			len(budgetFails), plural(int64(len(budgetFails)), "finding", "findings"))}
+			len(budgetFails), report.Plural(int64(len(budgetFails)), "finding", "findings"))}
 	case !v.Pass():
 		return &exitStatus{code: exitFailed, msg: "check failed: " + v.Summary()}
 	case len(budgetFails) > 0:
 		return &exitStatus{code: exitFailed, msg: fmt.Sprintf("check failed: %d %s at or above %s", len(budgetFails),
-			plural(int64(len(budgetFails)), "finding", "findings"), opts.Budgets.FailOn)}
+			report.Plural(int64(len(budgetFails)), "finding", "findings"), opts.Budgets.FailOn)}
 	}
 	fmt.Fprintf(s.Err, "gctrace: check passed: no metric significantly worse than allowed (%s) in %d process %s\n",
-		b.allow, len(res.Pairs), plural(int64(len(res.Pairs)), "pair", "pairs"))
+		b.allow, len(res.Pairs), report.Plural(int64(len(res.Pairs)), "pair", "pairs"))
 	return nil
 }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/gctrace/gctrace/analyze"
+	"github.com/gctrace/gctrace/engine"
+	"github.com/gctrace/gctrace/report"
 )
 
 var checkFormats = []struct{ name, ext string }{{"text", "txt"}, {"json", "json"}, {"github", "github"}, {"junit", "xml"}}
@@ -59,6 +61,29 @@ func TestCheckPassthrough(t *testing.T) {
 	}
 }
 
+// The JUnit XML that TestCheckJUnitIsXML reads back: the parts CI systems
+// read.
+type (
+	junitSuites struct {
+		Failures int          `xml:"failures,attr"`
+		Suites   []junitSuite `xml:"testsuite"`
+	}
+	junitSuite struct {
+		Tests    int         `xml:"tests,attr"`
+		Failures int         `xml:"failures,attr"`
+		Skipped  int         `xml:"skipped,attr"`
+		Cases    []junitCase `xml:"testcase"`
+	}
+	junitCase struct {
+		Name    string `xml:"name,attr"`
+		Failure *struct {
+			Text string `xml:",chardata"`
+		} `xml:"failure"`
+		Skipped *struct{} `xml:"skipped"`
+		Out     string    `xml:"system-out"`
+	}
+)
+
 func TestCheckJUnitIsXML(t *testing.T) {
 	r := runGctrace(t, mixedTrace, "check", "--format", "junit", "--max-pause", "1ms", "--rules", "-periodic-gc")
 	var doc junitSuites
@@ -73,7 +98,7 @@ func TestCheckJUnitIsXML(t *testing.T) {
 	for _, c := range s.Cases {
 		byName[c.Name] = c
 	}
-	if len(s.Cases) != len(ruleIDs())+1 || s.Tests != len(s.Cases) {
+	if len(s.Cases) != len(engine.RuleIDs())+1 || s.Tests != len(s.Cases) {
 		t.Errorf("%d cases (tests=%d), want one per rule and one budget", len(s.Cases), s.Tests)
 	}
 	if c := byName["budget-pause"]; c.Failure == nil || !strings.Contains(c.Failure.Text, "-:5: error: budget-pause:") {
@@ -203,7 +228,7 @@ long-pause.warning = 2ms
 	if c.LongPauseWarning != 2*time.Millisecond || !c.Disabled["periodic-gc"] || !c.Disabled["unparsed-lines"] {
 		t.Errorf("config %+v", c)
 	}
-	if got.Format != checkGitHub || strings.Join(got.Args, ",") != "run.log" {
+	if got.Format != report.CheckGitHub || strings.Join(got.Args, ",") != "run.log" {
 		t.Errorf("options %+v", got)
 	}
 
@@ -240,14 +265,5 @@ func TestBudgetParsing(t *testing.T) {
 		if err := b.set(tc[0], tc[1]); err == nil {
 			t.Errorf("%s %q: no error", tc[0], tc[1])
 		}
-	}
-}
-
-func TestGitHubEscaping(t *testing.T) {
-	if got := ghData("50% done\r\nnext"); got != "50%25 done%0D%0Anext" {
-		t.Errorf("ghData: %q", got)
-	}
-	if got := ghProperty("a:b,c%"); got != "a%3Ab%2Cc%25" {
-		t.Errorf("ghProperty: %q", got)
 	}
 }

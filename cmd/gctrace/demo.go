@@ -21,8 +21,10 @@ import (
 	"github.com/gctrace/gctrace/analyze"
 	"github.com/gctrace/gctrace/attribute"
 	"github.com/gctrace/gctrace/bomb/zoo"
+	"github.com/gctrace/gctrace/engine"
 	"github.com/gctrace/gctrace/parser"
 	"github.com/gctrace/gctrace/plot"
+	"github.com/gctrace/gctrace/report"
 	"github.com/spf13/cobra"
 )
 
@@ -148,8 +150,8 @@ func runDemo(s *streams, opts *demoOptions) error {
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(sigs)
 
-	errW := newLineWriter(s.Err, true)
-	errW.say(fmt.Sprintf("gctrace demo: running %s for %s with GODEBUG=gctrace=1 (Ctrl-C ends it early)",
+	errW := report.NewLineWriter(s.Err, true)
+	errW.Say(fmt.Sprintf("gctrace demo: running %s for %s with GODEBUG=gctrace=1 (Ctrl-C ends it early)",
 		strings.Join(opts.Scenarios, " and "), opts.Duration))
 
 	children, err := startDemoChildren(self, opts)
@@ -164,70 +166,61 @@ func runDemo(s *streams, opts *demoOptions) error {
 		return err
 	}
 
-	ss := &session{cfg: analyze.DefaultConfig(), live: errW, pprof: map[string]*attributor{}}
 	b := plot.NewBuilder(plot.Options{Columns: 2 * plot.DefaultWidth})
 	byName := map[string]*demoChild{}
+	profiles := map[string]engine.Profile{}
 	for _, c := range children {
 		byName[c.name] = c
-		errW.say(fmt.Sprintf("gctrace demo: %s serves its profiles at %s", c.name, c.url))
+		errW.Say(fmt.Sprintf("gctrace demo: %s serves its profiles at %s", c.name, c.url))
 		src, err := attribute.ParseSource(c.url)
 		if err != nil {
 			return err
 		}
-		ss.pprof[c.name] = newAttributor(pprofOptions{URL: c.url, Seconds: opts.Seconds, src: src}, errW)
+		profiles[c.name] = engine.Profile{Source: src, Seconds: opts.Seconds}
 	}
+	con := &report.Console{Findings: errW}
 	if opts.Verbose {
-		ss.echo = errW
+		con.Echo, con.EchoGC = errW, true
 	}
+	eng := engine.New(engine.Options{
+		Config:      analyze.DefaultConfig(),
+		Profiles:    profiles,
+		Log:         s.Err,
+		Subscribers: []engine.Subscriber{demoCycles{byName: byName}, b.Subscriber(), con},
+	})
 	page, err := opts.Live.start(s.Err)
 	if err != nil {
 		return err
 	}
 	defer page.close()
-	ss.subscribe(page.subscriber())
-	ss.tap = func(rec parser.Record) {
-		switch rec := rec.(type) {
-		case *parser.GC:
-			byName[rec.File].cycles.Add(1)
-			b.Add(rec)
-			if opts.Verbose {
-				errW.pass(rec.AppendText(nil), true)
-			}
-		case *parser.Runtime:
-			if rec.Kind == parser.KindForced {
-				b.AddForced(rec.Pos)
-			}
-		}
-	}
-	ss.start()
+	eng.Subscribe(page.subscriber())
 
 	var wg sync.WaitGroup
 	for _, c := range children {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_ = ss.feed(parser.NewReader(c.in, c.name))
+			_ = eng.ReadStream(c.in, c.name)
 		}()
 	}
 
 	interrupted := waitDemo(errW, opts, children, sigs)
 	if interrupted {
-		errW.say("gctrace demo: interrupted: the report covers what was seen")
-		ss.interrupted = true
+		errW.Say("gctrace demo: interrupted: the report covers what was seen")
 	}
-	res := ss.finish(s.Err) // waits for profile pulls while the programs still run
+	res := eng.Finish(interrupted) // waits for profile pulls while the programs still run
 	stopDemoChildren(children)
 	wg.Wait()
 
 	if res.GCLines == 0 {
-		errW.flush()
+		errW.Flush()
 		return &exitStatus{code: exitError, msg: "the demo program printed no GC trace: it ran too briefly for a collection"}
 	}
-	errW.say("")
-	if err := errW.flush(); err != nil {
+	errW.Say("")
+	if err := errW.Flush(); err != nil {
 		return err
 	}
-	if err := renderReport(s.Out, reportText, res); err != nil {
+	if err := report.Write(s.Out, report.Text, res); err != nil {
 		return err
 	}
 
@@ -257,6 +250,18 @@ func runDemo(s *streams, opts *demoOptions) error {
 	fmt.Fprint(s.Out, demoNext(wrote))
 	page.linger(s.Err)
 	return nil
+}
+
+// demoCycles counts the GC cycles of each program, for the progress line.
+type demoCycles struct {
+	engine.Base
+	byName map[string]*demoChild
+}
+
+func (d demoCycles) Record(rec parser.Record) {
+	if g, ok := rec.(*parser.GC); ok {
+		d.byName[g.File].cycles.Add(1)
+	}
 }
 
 // startDemoChildren starts one program per scenario and reads, from each,
@@ -332,7 +337,7 @@ func readPprofLine(r io.Reader, limit time.Duration) (string, io.Reader, error) 
 
 // waitDemo lets the programs run for the duration, printing progress, and
 // reports whether Ctrl-C ended it early.
-func waitDemo(w *lineWriter, opts *demoOptions, children []*demoChild, sigs <-chan os.Signal) bool {
+func waitDemo(w *report.LineWriter, opts *demoOptions, children []*demoChild, sigs <-chan os.Signal) bool {
 	start := time.Now()
 	end := time.After(opts.Duration)
 	var tick <-chan time.Time
@@ -355,14 +360,14 @@ func waitDemo(w *lineWriter, opts *demoOptions, children []*demoChild, sigs <-ch
 		case <-sigs:
 			return true
 		case <-allExited:
-			w.say("gctrace demo: the programs ended before the duration")
+			w.Say("gctrace demo: the programs ended before the duration")
 			return false
 		case <-tick:
 			var parts []string
 			for _, c := range children {
 				parts = append(parts, fmt.Sprintf("%s %d GC cycles", c.name, c.cycles.Load()))
 			}
-			w.say(fmt.Sprintf("gctrace demo: %s of %s: %s", time.Since(start).Round(time.Second), opts.Duration, strings.Join(parts, ", ")))
+			w.Say(fmt.Sprintf("gctrace demo: %s of %s: %s", time.Since(start).Round(time.Second), opts.Duration, strings.Join(parts, ", ")))
 		}
 	}
 }

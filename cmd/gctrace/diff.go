@@ -1,12 +1,13 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/gctrace/gctrace/analyze"
 	"github.com/gctrace/gctrace/compare"
+	"github.com/gctrace/gctrace/engine"
+	"github.com/gctrace/gctrace/report"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -127,60 +128,62 @@ func runDiff(s *streams, opts *diffOptions) error {
 	if err != nil {
 		return err
 	}
-	out := newLineWriter(s.Out, false)
+	out := report.NewLineWriter(s.Out, false)
 	if err := res.Render(out, opts.Format); err != nil {
 		return err
 	}
-	return out.flush()
+	return out.Flush()
 }
 
 // compareTraces reads both traces, each through the analysis of
-// gctrace analyze, and compares them. gate, when not nil, judges the new
-// trace's budgets, and echo takes its program's lines; the new trace's
-// analysis is returned.
-func compareTraces(s *streams, old, new string, cfg analyze.Config, gate *budgets, echo *lineWriter, opt compare.Options) (*compare.Result, *analysis, error) {
+// gctrace analyze, and compares them. budgets, when not nil, are judged on
+// the new trace, and echo takes its program's lines; the new trace's
+// result is returned.
+func compareTraces(s *streams, old, new string, cfg analyze.Config, budgets *analyze.Budgets, echo *report.LineWriter, opt compare.Options) (*compare.Result, *engine.Result, error) {
 	o, _, err := readTrace(s, old, cfg, nil, nil)
 	if err != nil {
 		return nil, nil, err
 	}
-	n, an, err := readTrace(s, new, cfg, gate, echo)
+	n, res, err := readTrace(s, new, cfg, budgets, echo)
 	if err != nil {
 		return nil, nil, err
 	}
-	res, err := compare.Compare(o, n, opt)
+	cmp, err := compare.Compare(o, n, opt)
 	if err != nil {
 		return nil, nil, usagef("%v", err)
 	}
-	return res, an, nil
+	return cmp, res, nil
 }
 
-// readTrace reads one side of a comparison: the session of gctrace
-// analyze, with the comparison's collector on its tap; gate judges budgets
+// readTrace reads one side of a comparison through the engine of gctrace
+// analyze, with the comparison's collector subscribed; budgets are judged
 // and echo takes the program's lines, when not nil.
-func readTrace(s *streams, name string, cfg analyze.Config, gate *budgets, echo *lineWriter) (*compare.Trace, *analysis, error) {
+func readTrace(s *streams, name string, cfg analyze.Config, budgets *analyze.Budgets, echo *report.LineWriter) (*compare.Trace, *engine.Result, error) {
 	c := compare.NewCollector()
-	ss := &session{cfg: cfg, gate: gate, echo: echo, tap: c.Add}
-	ss.start()
-	interrupted, err := ss.readAll(s, []string{name})
+	eo := engine.Options{Config: cfg, Budgets: budgets, Stdin: s.In, Log: s.Err,
+		Subscribers: []engine.Subscriber{c.Subscriber()}}
+	if echo != nil {
+		eo.Subscribers = append(eo.Subscribers, &report.Console{Echo: echo})
+	}
+	eng := engine.New(eo)
+	ctx, stopInterrupt := interruptContext()
+	defer stopInterrupt()
+	interrupted, err := eng.Read(ctx, []string{name})
 	if err != nil {
 		return nil, nil, err
 	}
 	if interrupted {
 		return nil, nil, &exitStatus{code: exitError, msg: "interrupted: nothing compared"}
 	}
-	res := ss.finish(s.Err)
+	res := eng.Finish(false)
 	if echo != nil {
-		echo.flushHeld()
-		if err := echo.flush(); err != nil {
+		echo.FlushHeld()
+		if err := echo.Flush(); err != nil {
 			return nil, nil, err
 		}
 	}
-	if err := res.noTrace(); err != nil {
-		var st *exitStatus
-		if errors.As(err, &st) {
-			st.msg = fmt.Sprintf("%s: %s", name, st.msg)
-		}
-		return nil, nil, err
+	if err := res.NoTrace(); err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return c.Trace(name, res.Report), res, nil
 }

@@ -6,6 +6,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/gctrace/gctrace/report"
 )
 
 const exportTrace = `app: starting
@@ -71,11 +73,11 @@ func TestExportCSVColumns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(rows[0], ",") != strings.Join(exportColumns, ",") {
+	if strings.Join(rows[0], ",") != strings.Join(report.CSVColumns, ",") {
 		t.Errorf("header %v", rows[0])
 	}
 	for _, row := range rows {
-		if len(row) != len(exportColumns) {
+		if len(row) != len(report.CSVColumns) {
 			t.Errorf("row has %d cells: %v", len(row), row)
 		}
 	}

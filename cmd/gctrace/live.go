@@ -11,7 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/gctrace/gctrace/analyze"
 	"github.com/gctrace/gctrace/engine"
 	"github.com/gctrace/gctrace/live"
 	"github.com/spf13/pflag"
@@ -107,7 +106,7 @@ func pageURL(a *net.TCPAddr) string {
 	return "http://" + net.JoinHostPort(host, strconv.Itoa(a.Port)) + "/"
 }
 
-// subscriber is the page as an output of the session, or nil.
+// subscriber is the page as an output of the engine, or nil.
 func (p *livePage) subscriber() engine.Subscriber {
 	if p == nil {
 		return nil
@@ -137,53 +136,4 @@ func (p *livePage) close() {
 		p.srv.Close()
 		_ = p.http.Close()
 	})
-}
-
-// subscribe adds an output to the session's subscribers; nil adds none.
-func (ss *session) subscribe(sub engine.Subscriber) {
-	if sub == nil {
-		return
-	}
-	switch cur := ss.sub.(type) {
-	case nil:
-		ss.sub = sub
-	case engine.Subscribers:
-		ss.sub = append(cur, sub)
-	default:
-		ss.sub = engine.Subscribers{cur, sub}
-	}
-}
-
-// progressEvery is how often the subscribers receive the analysis so far.
-const progressEvery = time.Second
-
-// reportProgress hands the subscribers the analysis so far every second,
-// under the session's lock like every other call, until the session is
-// closed: then Done follows.
-func (ss *session) reportProgress() {
-	t := time.NewTicker(progressEvery)
-	defer t.Stop()
-	var lines int64 = -1
-	for range t.C {
-		ss.mu.Lock()
-		if ss.closed {
-			ss.mu.Unlock()
-			return
-		}
-		// An idle input changes nothing: skip the report.
-		if rep := ss.an.Report(); rep.Lines != lines {
-			lines = rep.Lines
-			ss.sub.Progress(rep)
-		}
-		ss.mu.Unlock()
-	}
-}
-
-// attributed hands a finding with its attribution to the subscribers.
-func (ss *session) attributed(f analyze.Finding) {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	if ss.sub != nil && !ss.closed {
-		ss.sub.Attribution(f)
-	}
 }

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
-	"sync"
 	"time"
 
 	"github.com/gctrace/gctrace/metrics"
@@ -68,42 +66,7 @@ func (o *metricsOptions) start(inputs int) (e *metrics.Exporter, stop func(), er
 	if err != nil {
 		return nil, nil, &exitStatus{code: exitError, msg: fmt.Sprintf("cannot serve metrics on %s: %v", o.Addr, unwrapOp(err))}
 	}
-	var (
-		mu      sync.Mutex
-		ending  bool
-		scraped = make(chan struct{})
-	)
-	h := e.Handler()
-	mux := http.NewServeMux()
-	mux.HandleFunc("/metrics", func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		final := ending
-		mu.Unlock()
-		h.ServeHTTP(w, r)
-		if final {
-			mu.Lock()
-			if ending {
-				ending = false
-				close(scraped)
-			}
-			mu.Unlock()
-		}
-	})
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	stop = func() {
-		if o.Linger > 0 {
-			mu.Lock()
-			ending = true
-			mu.Unlock()
-			select {
-			case <-scraped:
-			case <-time.After(o.Linger):
-			}
-		}
-		_ = srv.Close()
-	}
-	return e, stop, nil
+	return e, e.Serve(ln, o.Linger), nil
 }
 
 // unwrapOp drops the "listen tcp ADDR:" the message already says.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -11,8 +12,9 @@ import (
 	"strings"
 
 	"github.com/gctrace/gctrace/analyze"
-	"github.com/gctrace/gctrace/parser"
+	"github.com/gctrace/gctrace/engine"
 	"github.com/gctrace/gctrace/plot"
+	"github.com/gctrace/gctrace/report"
 	"github.com/spf13/cobra"
 )
 
@@ -135,34 +137,22 @@ func runPlot(s *streams, opts *plotOptions) error {
 	}
 
 	b := plot.NewBuilder(plot.Options{Columns: 2 * opts.Width, Process: opts.Process})
-	// The session decodes a file on every core, and the analyzer (for
+	// The engine decodes a file on every core, and the analyzer (for
 	// the findings' spans) and the builder take each batch side by side.
-	ss := &session{cfg: analyze.DefaultConfig()}
+	cfg := analyze.DefaultConfig()
 	if !opts.Findings {
-		ss.cfg.Disable(ruleIDs()...)
+		cfg.Disable(engine.RuleIDs()...)
 	}
-	ss.tap = func(rec parser.Record) {
-		switch rec := rec.(type) {
-		case *parser.GC:
-			b.Add(rec)
-		case *parser.Runtime:
-			if rec.Kind == parser.KindForced {
-				b.AddForced(rec.Pos)
-			}
-		}
-	}
-	ss.start()
-	if err := eachInput(s, opts.Args, ss.feedInput); err != nil {
+	eng := engine.New(engine.Options{Config: cfg, Stdin: s.In, Subscribers: []engine.Subscriber{b.Subscriber()}})
+	if _, err := eng.Read(context.Background(), opts.Args); err != nil {
 		return err
 	}
-	ss.mu.Lock()
-	t := ss.t
-	rep := ss.an.Report()
-	ss.mu.Unlock()
+	rep := eng.Finish(false)
+	t := rep.Inputs
 	if t.Errors > 0 {
-		t.summary(s.Err)
+		report.WriteTally(s.Err, &t)
 	}
-	if err := t.noTrace(); err != nil {
+	if err := t.NoTrace(); err != nil {
 		return err
 	}
 
@@ -185,7 +175,7 @@ func runPlot(s *streams, opts *plotOptions) error {
 		p, ok := b.Longest()
 		if !ok {
 			return &exitStatus{code: exitError, msg: fmt.Sprintf("no GC trace of process %d found (the input has %d %s)",
-				opts.Process, t.Processes, plural(int64(t.Processes), "process", "processes"))}
+				opts.Process, t.Processes, report.Plural(int64(t.Processes), "process", "processes"))}
 		}
 		draw = []plot.Process{p}
 	}
@@ -196,7 +186,7 @@ func runPlot(s *streams, opts *plotOptions) error {
 		if opts.Title != "" && len(draw) > 1 {
 			charts[i].Title = fmt.Sprintf("%s: process %d", opts.Title, p.Process)
 		}
-		what = append(what, describeProcess(p, t.inputs > 1))
+		what = append(what, describeProcess(p, t.Inputs > 1))
 	}
 	var buf bytes.Buffer
 	ro := plot.RenderOptions{Width: opts.Width, Height: opts.Height}
@@ -218,7 +208,7 @@ func runPlot(s *streams, opts *plotOptions) error {
 			keeps = fmt.Sprintf(" (--all keeps the %d with the most cycles)", plot.DefaultMaxProcesses)
 		}
 		fmt.Fprintf(s.Err, "gctrace: %d smaller %s (%d cycles) not kept%s; --process N draws one\n",
-			n, plural(int64(n), "process", "processes"), cycles, keeps)
+			n, report.Plural(int64(n), "process", "processes"), cycles, keeps)
 	}
 	return nil
 }
@@ -230,7 +220,7 @@ func describeProcess(p plot.Process, inputs bool) string {
 	if inputs {
 		in = " of " + p.File
 	}
-	return fmt.Sprintf("process %d%s, %d %s", p.Process, in, p.Cycles, plural(p.Cycles, "cycle", "cycles"))
+	return fmt.Sprintf("process %d%s, %d %s", p.Process, in, p.Cycles, report.Plural(p.Cycles, "cycle", "cycles"))
 }
 
 func outputLabel(name string, f plot.Format) string {

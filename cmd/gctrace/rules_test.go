@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/gctrace/gctrace/analyze"
+	"github.com/gctrace/gctrace/report"
 )
 
 func TestRulesGolden(t *testing.T) {
@@ -22,7 +23,7 @@ func TestRulesGolden(t *testing.T) {
 // every rule and every threshold name that --set accepts.
 func TestRulesComplete(t *testing.T) {
 	r := runGctrace(t, "", "rules", "--format", "json")
-	var doc rulesDoc
+	var doc report.Rules
 	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
 		t.Fatal(err)
 	}

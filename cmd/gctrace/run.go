@@ -11,12 +11,13 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/gctrace/gctrace/parser"
+	"github.com/gctrace/gctrace/engine"
+	"github.com/gctrace/gctrace/report"
 	"github.com/spf13/cobra"
 )
 
 type runOptions struct {
-	Format   reportFormat
+	Format   report.Format
 	Output   string // the report's file; "" for standard error
 	QuietGC  bool
 	Stream   bool
@@ -112,7 +113,7 @@ Flags go before PROG; everything from PROG on is PROG's.`,
 	}
 	fl := cmd.Flags()
 	fl.SetInterspersed(false)
-	fl.StringVarP(&format, "format", "f", string(reportText), "report format: text, json or markdown")
+	fl.StringVarP(&format, "format", "f", string(report.Text), "report format: text, json or markdown")
 	fl.StringVarP(&opts.Output, "output", "o", "", "write the report to `FILE` instead of standard error")
 	fl.BoolVar(&opts.QuietGC, "quiet-gc", false, "do not echo PROG's GC trace lines (its other output still passes)")
 	fl.BoolVar(&opts.Stream, "stream", true, "print each finding the moment it is detected")
@@ -180,49 +181,46 @@ func runRun(s *streams, opts *runOptions) error {
 		}
 	}()
 
-	errW := newLineWriter(s.Err, true)
-	ss := &session{cfg: opts.Analysis.Config}
-	if exp != nil {
-		ss.subscribe(exp)
-	}
-	ss.subscribe(page.subscriber())
-	if opts.Budgets.active() {
-		ss.gate = &opts.Budgets
-	}
+	errW := report.NewLineWriter(s.Err, true)
+	con := &report.Console{}
 	if opts.Stream {
-		ss.live = errW
-	}
-	if opts.Pprof.URL != "" {
-		ss.pprof = map[string]*attributor{"": newAttributor(opts.Pprof, ss.live)}
+		con.Findings = errW
 	}
 	var in io.Reader = pipe
 	if opts.QuietGC {
-		ss.echo = errW
+		con.Echo = errW
 	} else {
 		// Echo PROG's standard error byte for byte as it is read, so
 		// that nothing, a prompt without a newline included, waits for
 		// the parser.
 		in = io.TeeReader(pipe, errW)
 	}
-	ss.start()
-	r := parser.NewReader(in, runStderrName)
-	_ = ss.feed(r)
-	readErr := r.Err()
+	eo := engine.Options{Config: opts.Analysis.Config, Profiles: opts.Pprof.profiles(), Log: s.Err}
+	if exp != nil {
+		eo.Subscribers = append(eo.Subscribers, exp)
+	}
+	eo.Subscribers = append(eo.Subscribers, con)
+	if opts.Budgets.active() {
+		eo.Budgets = &opts.Budgets.Budgets
+	}
+	eng := engine.New(eo)
+	eng.Subscribe(page.subscriber())
+	readErr := eng.ReadStream(in, runStderrName)
 	// Drain what a reading error left, so PROG never blocks on a full pipe.
 	_, _ = io.Copy(io.Discard, pipe)
 	waitErr := cmd.Wait()
 	stopSignals()
 
 	code, how := exitCodeOf(cmd.ProcessState, waitErr)
-	res := ss.finish(s.Err)
+	res := eng.Finish(false)
 	if readErr != nil {
 		res.Notes = append(res.Notes, fmt.Sprintf("reading %s's standard error failed: %v", opts.Prog, readErr))
 	}
-	errW.flushHeld()
+	errW.FlushHeld()
 	fmt.Fprintf(errW, "gctrace: %s %s\n", opts.Prog, how)
 	if res.GCLines == 0 {
 		fmt.Fprintf(errW, "gctrace: %s printed no GC trace: it ran no collection (the heap stays under the runtime's 4 MiB minimum until then), it is not a Go program, or it sets GODEBUG itself\n", opts.Prog)
-		if err := errW.flush(); err != nil {
+		if err := errW.Flush(); err != nil {
 			return err
 		}
 		return exitWith(code, "")
@@ -231,16 +229,16 @@ func runRun(s *streams, opts *runOptions) error {
 		return err
 	}
 	msg := ""
-	if ss.gate != nil {
-		v := opts.Budgets.verdict(res)
-		if !v.pass() {
-			msg = v.message()
+	if opts.Budgets.active() {
+		v := report.Judge(res, opts.Budgets.FailOn)
+		if !v.Pass() {
+			msg = v.Failed()
 			if code == 0 {
 				code = exitFailed
 			}
 		}
 	}
-	if err := errW.flush(); err != nil {
+	if err := errW.Flush(); err != nil {
 		return err
 	}
 	page.linger(s.Err)
@@ -248,11 +246,11 @@ func runRun(s *streams, opts *runOptions) error {
 }
 
 // writeRunReport writes the report to standard error or to -o's file.
-func writeRunReport(errW *lineWriter, f *os.File, opts *runOptions, res *analysis) error {
+func writeRunReport(errW *report.LineWriter, f *os.File, opts *runOptions, res *engine.Result) error {
 	if f == nil {
-		return renderReport(errW, opts.Format, res)
+		return report.Write(errW, opts.Format, res)
 	}
-	if err := renderReport(f, opts.Format, res); err != nil {
+	if err := report.Write(f, opts.Format, res); err != nil {
 		return err
 	}
 	if err := f.Close(); err != nil {

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -382,7 +383,7 @@ func TestBombScenarios(t *testing.T) {
 				}
 				return
 			}
-			if !containsString(found, sc.Rules[0]) {
+			if !slices.Contains(found, sc.Rules[0]) {
 				t.Errorf("%s: want %s among the findings, got %v", sc.Name, sc.Rules[0], found)
 			}
 		})

@@ -10,7 +10,9 @@ import (
 	"text/tabwriter"
 
 	"github.com/gctrace/gctrace/analyze"
+	"github.com/gctrace/gctrace/engine"
 	"github.com/gctrace/gctrace/parser"
+	"github.com/gctrace/gctrace/report"
 	"github.com/gctrace/gctrace/tune"
 	"github.com/spf13/cobra"
 )
@@ -203,26 +205,19 @@ func parseLimit(v string, offOK bool) (int64, error) {
 
 func runTune(s *streams, opts *tuneOptions) error {
 	rec := tune.NewRecorder()
-	var t tally
-	err := eachInput(s, opts.Args, func(in *input) error {
-		for in.r.Scan() {
-			switch r := in.r.Record().(type) {
-			case *parser.GC:
-				rec.Add(r)
-			case *parser.SyntaxError:
-				t.note(r)
-			}
+	t, err := engine.Records(s.In, opts.Args, func(r parser.Record) error {
+		if g, ok := r.(*parser.GC); ok {
+			rec.Add(g)
 		}
-		t.add(in.r.Stats())
 		return nil
 	})
 	if err != nil {
 		return err
 	}
 	if t.Errors > 0 {
-		t.summary(s.Err)
+		report.WriteTally(s.Err, &t)
 	}
-	if err := t.noTrace(); err != nil {
+	if err := t.NoTrace(); err != nil {
 		return err
 	}
 	if len(rec.Histories()) == 0 {

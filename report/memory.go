@@ -1,4 +1,4 @@
-package main
+package report
 
 import (
 	"fmt"
@@ -8,11 +8,12 @@ import (
 
 	"github.com/gctrace/gctrace/analyze"
 	"github.com/gctrace/gctrace/attribute"
+	"github.com/gctrace/gctrace/engine"
 )
 
 // memoryTitle heads the memory usage of one process: where it comes from
 // and the span it covers.
-func memoryTitle(r *analysis, p *analyze.ProcessReport) string {
+func memoryTitle(r *engine.Result, p *analyze.ProcessReport) string {
 	m := p.Memory
 	span := "since the program started"
 	if m.WindowS > 0 {
@@ -59,7 +60,7 @@ func fmtGrowth(v float64) string {
 
 // textMemory writes, for each process with a heap profile, the top
 // allocators and the top in-use growth.
-func textMemory(w io.Writer, r *analysis) {
+func textMemory(w io.Writer, r *engine.Result) {
 	for i := range r.Processes {
 		p := &r.Processes[i]
 		m := p.Memory
@@ -87,7 +88,7 @@ func textMemory(w io.Writer, r *analysis) {
 }
 
 // markdownMemory is textMemory for markdown.
-func markdownMemory(w io.Writer, r *analysis) {
+func markdownMemory(w io.Writer, r *engine.Result) {
 	for i := range r.Processes {
 		p := &r.Processes[i]
 		m := p.Memory

@@ -1,4 +1,4 @@
-package main
+package report
 
 import (
 	"bytes"
@@ -10,26 +10,109 @@ import (
 	"strings"
 
 	"github.com/gctrace/gctrace/analyze"
+	"github.com/gctrace/gctrace/engine"
 )
 
-// renderCheck writes the findings and verdict of a check.
-func renderCheck(w io.Writer, f checkFormat, r *analysis, b *budgets, v verdict) error {
+// CheckFormat is the output format of a check (gctrace check).
+type CheckFormat string
+
+// The formats of a check.
+const (
+	CheckText   CheckFormat = "text"
+	CheckJSON   CheckFormat = "json"
+	CheckGitHub CheckFormat = "github"
+	CheckJUnit  CheckFormat = "junit"
+)
+
+// ParseCheckFormat reads a check format by name.
+func ParseCheckFormat(s string) (CheckFormat, error) {
+	switch f := CheckFormat(strings.ToLower(s)); f {
+	case CheckText, CheckJSON, CheckGitHub, CheckJUnit:
+		return f, nil
+	}
+	return "", fmt.Errorf("unknown format %q (want text, json, github or junit)", s)
+}
+
+// Gate is what a check judges by: the budgets as given and the severity
+// that fails it.
+type Gate struct {
+	FailOn analyze.Severity
+	// Budgets are the budgets and --fail-on as given, by flag or config
+	// key ("max-pause": "5ms"), for the JSON report.
+	Budgets map[string]string
+	// Rules are the rule IDs of the budgets set, each a JUnit case.
+	Rules []string
+}
+
+// Verdict is the outcome of a check.
+type Verdict struct {
+	Fails  []analyze.Finding // at or above FailOn
+	FailOn analyze.Severity
+	Total  int // findings
+	Cycles int64
+	Procs  int
+}
+
+// Judge gives the verdict of a result: it fails on the findings at or
+// above failOn.
+func Judge(r *engine.Result, failOn analyze.Severity) Verdict {
+	v := Verdict{FailOn: failOn, Total: len(r.Findings), Cycles: r.GCLines, Procs: len(r.Processes)}
+	for _, f := range r.Findings {
+		if f.Severity >= failOn {
+			v.Fails = append(v.Fails, f)
+		}
+	}
+	return v
+}
+
+// Pass reports whether the check passed.
+func (v Verdict) Pass() bool { return len(v.Fails) == 0 }
+
+// Passed says how a check passed: "check passed: 12 GC cycles in 1
+// process; 2 findings below error".
+func (v Verdict) Passed() string {
+	below := ""
+	if v.Total > 0 {
+		below = fmt.Sprintf("; %d %s below %s", v.Total, Plural(int64(v.Total), "finding", "findings"), v.FailOn)
+	}
+	return fmt.Sprintf("check passed: %d GC %s in %d %s%s",
+		v.Cycles, Plural(v.Cycles, "cycle", "cycles"), v.Procs, Plural(int64(v.Procs), "process", "processes"), below)
+}
+
+// Failed says why a check failed: "check failed: 2 findings at or above
+// error (budget-pause, long-pause)".
+func (v Verdict) Failed() string {
+	seen := map[string]bool{}
+	var rules []string
+	for _, f := range v.Fails {
+		if !seen[f.Rule] {
+			seen[f.Rule] = true
+			rules = append(rules, f.Rule)
+		}
+	}
+	sort.Strings(rules)
+	return fmt.Sprintf("check failed: %d %s at or above %s (%s)",
+		len(v.Fails), Plural(int64(len(v.Fails)), "finding", "findings"), v.FailOn, strings.Join(rules, ", "))
+}
+
+// WriteCheck writes the findings and verdict of a check, in one write.
+func WriteCheck(w io.Writer, f CheckFormat, r *engine.Result, g *Gate, v Verdict) error {
 	var buf bytes.Buffer
 	switch f {
-	case checkText:
+	case CheckText:
 		checkTextOut(&buf, r)
-	case checkGitHub:
+	case CheckGitHub:
 		checkGitHubOut(&buf, r)
-	case checkJSON:
-		out := checkJSONDoc{analysis: r, Pass: v.pass(), FailOn: v.failOn, Budgets: b.given, Failures: len(v.fails)}
+	case CheckJSON:
+		out := checkJSONDoc{Result: r, Pass: v.Pass(), FailOn: v.FailOn, Budgets: g.Budgets, Failures: len(v.Fails)}
 		if out.Budgets == nil {
 			out.Budgets = map[string]string{}
 		}
 		if err := writeIndentedJSON(&buf, out); err != nil {
 			return err
 		}
-	case checkJUnit:
-		if err := checkJUnitOut(&buf, r, b, v); err != nil {
+	case CheckJUnit:
+		if err := checkJUnitOut(&buf, r, g, v); err != nil {
 			return err
 		}
 	default:
@@ -41,7 +124,7 @@ func renderCheck(w io.Writer, f checkFormat, r *analysis, b *budgets, v verdict)
 
 // checkJSONDoc is the report of gctrace analyze with the verdict added.
 type checkJSONDoc struct {
-	*analysis
+	*engine.Result
 	Pass     bool              `json:"pass"`
 	FailOn   analyze.Severity  `json:"fail_on"`
 	Budgets  map[string]string `json:"budgets"` // as given, by flag or config key
@@ -50,9 +133,9 @@ type checkJSONDoc struct {
 
 // checkTextOut writes one compiler-style line per finding, then the
 // notes, which carry no position.
-func checkTextOut(w io.Writer, r *analysis) {
+func checkTextOut(w io.Writer, r *engine.Result) {
 	for i := range r.Findings {
-		fmt.Fprintln(w, findingLine(&r.Findings[i]))
+		fmt.Fprintln(w, FindingLine(&r.Findings[i]))
 	}
 	for _, u := range r.Unparsed {
 		fmt.Fprintf(w, "%s\n", u)
@@ -64,7 +147,7 @@ func checkTextOut(w io.Writer, r *analysis) {
 
 // checkGitHubOut writes GitHub Actions workflow commands: an annotation
 // per finding, on its file and lines when the input is a file.
-func checkGitHubOut(w io.Writer, r *analysis) {
+func checkGitHubOut(w io.Writer, r *engine.Result) {
 	for i := range r.Findings {
 		f := &r.Findings[i]
 		level := "notice"
@@ -148,13 +231,13 @@ type junitSkipped struct {
 // catalogue and per budget set, failed when a finding of it is at or above
 // --fail-on, skipped when the rule is off; findings below --fail-on are the
 // case's output.
-func checkJUnitOut(w io.Writer, r *analysis, b *budgets, v verdict) error {
+func checkJUnitOut(w io.Writer, r *engine.Result, g *Gate, v Verdict) error {
 	byRule := map[string][]*analyze.Finding{}
 	for i := range r.Findings {
 		f := &r.Findings[i]
 		byRule[f.Rule] = append(byRule[f.Rule], f)
 	}
-	ids := append(ruleIDs(), b.Rules()...)
+	ids := append(engine.RuleIDs(), g.Rules...)
 	for id := range byRule { // a rule the catalogue does not list yet
 		if !containsString(ids, id) {
 			ids = append(ids, id)
@@ -166,8 +249,8 @@ func checkJUnitOut(w io.Writer, r *analysis, b *budgets, v verdict) error {
 		c := junitCase{Name: id, ClassName: "gctrace"}
 		var failed, passed []string
 		for _, f := range byRule[id] {
-			line := findingLine(f)
-			if f.Severity >= v.failOn {
+			line := FindingLine(f)
+			if f.Severity >= v.FailOn {
 				failed = append(failed, line+"\n"+f.Advice)
 			} else {
 				passed = append(passed, line)
@@ -177,14 +260,14 @@ func checkJUnitOut(w io.Writer, r *analysis, b *budgets, v verdict) error {
 		case len(failed) > 0:
 			first := byRule[id][0]
 			for _, f := range byRule[id] {
-				if f.Severity >= v.failOn {
+				if f.Severity >= v.FailOn {
 					first = f
 					break
 				}
 			}
 			c.Failure = &junitFailure{Message: first.Message, Type: first.Severity.String(), Text: strings.Join(failed, "\n\n")}
 			suite.Failures++
-		case r.disabled(id) && len(byRule[id]) == 0:
+		case r.Disabled[id] && len(byRule[id]) == 0:
 			c.Skipped = &junitSkipped{Message: "rule turned off"}
 			suite.Skipped++
 		}

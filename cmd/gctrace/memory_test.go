@@ -7,7 +7,9 @@ import (
 	"testing"
 
 	"github.com/gctrace/gctrace/analyze"
+	"github.com/gctrace/gctrace/engine"
 	"github.com/gctrace/gctrace/parser"
+	"github.com/gctrace/gctrace/report"
 )
 
 // zooUsage is where the memory of the whole zoo went over 10 s, as a run
@@ -43,14 +45,22 @@ func TestMemoryGolden(t *testing.T) {
 		t.Fatal("AddUsage found no process")
 	}
 	rep := a.Report()
-	fillAdvice(rep.Findings)
-	res := &analysis{Report: rep}
+	advice := map[string]string{}
+	for _, r := range analyze.Rules() {
+		advice[r.ID] = r.Advice
+	}
+	for i := range rep.Findings {
+		if rep.Findings[i].Advice == "" {
+			rep.Findings[i].Advice = advice[rep.Findings[i].Rule]
+		}
+	}
+	res := &engine.Result{Report: rep}
 	for _, tc := range []struct {
-		f    reportFormat
+		f    report.Format
 		name string
-	}{{reportText, "txt"}, {reportMarkdown, "md"}, {reportJSON, "json"}} {
+	}{{report.Text, "txt"}, {report.Markdown, "md"}, {report.JSON, "json"}} {
 		var b bytes.Buffer
-		if err := renderReport(&b, tc.f, res); err != nil {
+		if err := report.Write(&b, tc.f, res); err != nil {
 			t.Fatal(err)
 		}
 		checkGolden(t, "analyze/animals-memory."+tc.name, b.String())

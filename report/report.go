@@ -1,4 +1,4 @@
-package main
+package report
 
 import (
 	"bytes"
@@ -6,23 +6,44 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/gctrace/gctrace/analyze"
+	"github.com/gctrace/gctrace/engine"
 )
 
-// renderReport writes the report of an analysis in the given format.
-func renderReport(w io.Writer, f reportFormat, r *analysis) error {
+// Format is the format of a report.
+type Format string
+
+// The formats of a report.
+const (
+	Text     Format = "text"
+	JSON     Format = "json"
+	Markdown Format = "markdown"
+)
+
+// ParseFormat reads a report format by name; "md" is Markdown.
+func ParseFormat(s string) (Format, error) {
+	switch f := Format(strings.ToLower(s)); f {
+	case Text, JSON, Markdown:
+		return f, nil
+	case "md":
+		return Markdown, nil
+	}
+	return "", fmt.Errorf("unknown format %q (want text, json or markdown)", s)
+}
+
+// Write writes the report of a result in the given format, in one write.
+func Write(w io.Writer, f Format, r *engine.Result) error {
 	var b bytes.Buffer
 	switch f {
-	case reportText:
+	case Text:
 		textReport(&b, r)
-	case reportMarkdown:
+	case Markdown:
 		markdownReport(&b, r)
-	case reportJSON:
+	case JSON:
 		if err := writeIndentedJSON(&b, r); err != nil {
 			return err
 		}
@@ -40,94 +61,8 @@ func writeIndentedJSON(b *bytes.Buffer, v any) error {
 	return enc.Encode(v)
 }
 
-// findingLine is a finding on one line, compiler style:
-// "FILE:LINE: severity: rule: message".
-func findingLine(f *analyze.Finding) string {
-	return fmt.Sprintf("%s%s: %s: %s", findingPos(f), f.Severity, f.Rule, f.Message)
-}
-
-// findingPos is "FILE:LINE: ", or nothing for a finding without a place.
-func findingPos(f *analyze.Finding) string {
-	switch {
-	case f.File != "" && f.FirstLine > 0:
-		return fmt.Sprintf("%s:%d: ", f.File, f.FirstLine)
-	case f.File != "":
-		return f.File + ": "
-	}
-	return ""
-}
-
-// findingWhere says where a finding lies: input and lines, process, cycles and
-// process time.
-func findingWhere(f *analyze.Finding) string {
-	var parts []string
-	lines := fmt.Sprintf("%s:%d", f.File, f.FirstLine)
-	if f.LastLine > f.FirstLine {
-		lines += fmt.Sprintf("-%d", f.LastLine)
-	}
-	parts = append(parts, lines)
-	if f.Process > 0 {
-		parts = append(parts, fmt.Sprintf("process %d", f.Process))
-	}
-	if f.FirstCycle > 0 {
-		c := fmt.Sprintf("gc %d", f.FirstCycle)
-		if f.LastCycle > f.FirstCycle {
-			c += fmt.Sprintf("-%d", f.LastCycle)
-		}
-		parts = append(parts, c)
-	}
-	if f.Start >= 0 {
-		t := fmt.Sprintf("%.3fs", f.Start.Seconds())
-		if f.End > f.Start {
-			t += fmt.Sprintf("-%.3fs", f.End.Seconds())
-		}
-		parts = append(parts, t)
-	}
-	return strings.Join(parts, ", ")
-}
-
-// findingEvidence prints a finding's figures as name=value, sorted by
-// name, with the unit only where the name does not already say it.
-func findingEvidence(f *analyze.Finding) string {
-	ev := append([]analyze.Figure(nil), f.Evidence...)
-	sort.Slice(ev, func(i, j int) bool { return ev[i].Name < ev[j].Name })
-	var parts []string
-	for _, e := range ev {
-		parts = append(parts, e.Name+"="+fmtFigure(e.Value)+unitSuffix(e))
-	}
-	return strings.Join(parts, ", ")
-}
-
-// unitInName maps a unit to the word of a figure name that says it.
-var unitInName = map[string]string{
-	"%": "percent", "1/s": "per_second", "MiB": "mib", "MiB/s": "mib_per_s",
-	"ms": "ms", "s": "s", "cycles": "cycles", "lines": "lines",
-}
-
-// unitSuffix is what follows a figure's value: its unit, unless a word of
-// its name says it already.
-func unitSuffix(e analyze.Figure) string {
-	word, ok := unitInName[e.Unit]
-	switch {
-	case e.Unit == "" || ok && strings.Contains("_"+e.Name+"_", "_"+word+"_"):
-		return ""
-	case e.Unit == "%":
-		return "%"
-	}
-	return " " + e.Unit
-}
-
-// fmtFigure prints an evidence figure: whole numbers in full, others
-// with four significant digits.
-func fmtFigure(v float64) string {
-	if v == math.Trunc(v) && math.Abs(v) < 1e15 {
-		return strconv.FormatFloat(v, 'f', 0, 64)
-	}
-	return strconv.FormatFloat(v, 'g', 4, 64)
-}
-
 // reportHeadline counts the findings by severity and says what was analysed.
-func reportHeadline(r *analysis) string {
+func reportHeadline(r *engine.Result) string {
 	var n [3]int
 	for _, f := range r.Findings {
 		if f.Severity >= 0 && int(f.Severity) < len(n) {
@@ -141,19 +76,19 @@ func reportHeadline(r *analysis) string {
 		var parts []string
 		for _, s := range []analyze.Severity{analyze.Error, analyze.Warning, analyze.Info} {
 			if n[s] > 0 {
-				parts = append(parts, fmt.Sprintf("%d %s", n[s], plural(int64(n[s]), s.String(), s.String()+"s")))
+				parts = append(parts, fmt.Sprintf("%d %s", n[s], Plural(int64(n[s]), s.String(), s.String()+"s")))
 			}
 		}
-		what = fmt.Sprintf("%d %s (%s)", len(r.Findings), plural(int64(len(r.Findings)), "finding", "findings"), strings.Join(parts, ", "))
+		what = fmt.Sprintf("%d %s (%s)", len(r.Findings), Plural(int64(len(r.Findings)), "finding", "findings"), strings.Join(parts, ", "))
 	}
 	procs := len(r.Processes) + int(r.OmittedProcesses)
-	return fmt.Sprintf("%s in %d GC %s of %d %s", what, r.GCLines, plural(r.GCLines, "cycle", "cycles"),
-		procs, plural(int64(procs), "process", "processes"))
+	return fmt.Sprintf("%s in %d GC %s of %d %s", what, r.GCLines, Plural(r.GCLines, "cycle", "cycles"),
+		procs, Plural(int64(procs), "process", "processes"))
 }
 
 // reportProcessName names a process in a table: its number, with its input
 // when there are several.
-func reportProcessName(r *analysis, p *analyze.ProcessReport) string {
+func reportProcessName(r *engine.Result, p *analyze.ProcessReport) string {
 	for _, q := range r.Processes {
 		if q.File != p.File {
 			return fmt.Sprintf("%s#%d", p.File, p.Process)
@@ -163,13 +98,13 @@ func reportProcessName(r *analysis, p *analyze.ProcessReport) string {
 }
 
 // findingProcess names a finding's process as the table does.
-func (r *analysis) findingProcess(f *analyze.Finding) string {
+func findingProcess(r *engine.Result, f *analyze.Finding) string {
 	p := analyze.ProcessReport{File: f.File, Process: f.Process}
 	return reportProcessName(r, &p)
 }
 
 // reportProcessRow is the figures of one process as table cells.
-func reportProcessRow(r *analysis, p *analyze.ProcessReport) []string {
+func reportProcessRow(r *engine.Result, p *analyze.ProcessReport) []string {
 	timed := p.DurationS > 0
 	dash := func(ok bool, s string) string {
 		if !ok {
@@ -265,7 +200,7 @@ func fmtMS(v float64) string {
 
 // reportNotes are the remarks of the details section: figures at the print
 // floor, processes left out, and the notes of budgets and profile pulls.
-func reportNotes(r *analysis) []string {
+func reportNotes(r *engine.Result) []string {
 	var out []string
 	for i := range r.Processes {
 		p := &r.Processes[i]
@@ -280,21 +215,21 @@ func reportNotes(r *analysis) []string {
 	return append(out, r.Notes...)
 }
 
-func reportInputLine(r *analysis) string {
+func reportInputLine(r *engine.Result) string {
 	return fmt.Sprintf("read %d %s: %d GC, %d other runtime, %d program output, %d not understood",
-		r.Lines, plural(r.Lines, "line", "lines"), r.GCLines, r.RuntimeLines, r.TextLines, r.UnparsedLines)
+		r.Lines, Plural(r.Lines, "line", "lines"), r.GCLines, r.RuntimeLines, r.TextLines, r.UnparsedLines)
 }
 
 // textReport writes the report for a terminal: the summary (findings,
 // worst first, with advice), the figures per process, then the details.
-func textReport(w io.Writer, r *analysis) {
+func textReport(w io.Writer, r *engine.Result) {
 	fmt.Fprintf(w, "Summary: %s\n", reportHeadline(r))
 	several := len(r.Processes) > 1
 	for i := range r.Findings {
 		f := &r.Findings[i]
 		of := ""
 		if several && f.Process > 0 {
-			of = fmt.Sprintf(" (process %s)", r.findingProcess(f))
+			of = fmt.Sprintf(" (process %s)", findingProcess(r, f))
 		}
 		fmt.Fprintf(w, "%-7s %s: %s%s\n", f.Severity, f.Rule, f.Message, of)
 		if f.Advice != "" {
@@ -325,7 +260,7 @@ func textReport(w io.Writer, r *analysis) {
 		}
 	}
 	if r.UnparsedLines > 0 {
-		fmt.Fprintf(w, "  %d %s not understood:\n", r.UnparsedLines, plural(r.UnparsedLines, "line", "lines"))
+		fmt.Fprintf(w, "  %d %s not understood:\n", r.UnparsedLines, Plural(r.UnparsedLines, "line", "lines"))
 		for _, u := range r.Unparsed {
 			fmt.Fprintf(w, "    %s\n", u)
 		}
@@ -346,7 +281,7 @@ func markdownCell(s string) string {
 }
 
 // markdownReport writes the report for a pull request, an issue or a wiki.
-func markdownReport(w io.Writer, r *analysis) {
+func markdownReport(w io.Writer, r *engine.Result) {
 	fmt.Fprintf(w, "# GC trace report\n\n%s.\n", reportHeadline(r))
 	if len(r.Findings) > 0 {
 		fmt.Fprintf(w, "\n## Summary\n\n| severity | rule | where | message |\n|---|---|---|---|\n")
@@ -383,7 +318,7 @@ func markdownReport(w io.Writer, r *analysis) {
 	markdownMemory(w, r)
 	fmt.Fprintf(w, "\n## Details\n\n")
 	if r.UnparsedLines > 0 {
-		fmt.Fprintf(w, "%d %s not understood:\n\n", r.UnparsedLines, plural(r.UnparsedLines, "line", "lines"))
+		fmt.Fprintf(w, "%d %s not understood:\n\n", r.UnparsedLines, Plural(r.UnparsedLines, "line", "lines"))
 		for _, u := range r.Unparsed {
 			fmt.Fprintf(w, "- `%s`\n", strings.ReplaceAll(u, "`", "'"))
 		}
@@ -396,4 +331,12 @@ func markdownReport(w io.Writer, r *analysis) {
 		fmt.Fprintf(w, "- Note: %s\n", n)
 	}
 	fmt.Fprintf(w, "- Input: %s\n", reportInputLine(r))
+}
+
+// Plural is one or many by n.
+func Plural(n int64, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

@@ -1,4 +1,4 @@
-package main
+package engine
 
 import (
 	"context"
@@ -23,7 +23,7 @@ const (
 // analyzer (AddUsage), which judges alloc-churn on it and puts it in the
 // report whichever rules fire.
 type usageWatch struct {
-	ss      *session
+	e       *Engine
 	file    string // the input whose program the profile is of; "" any
 	tracker *attribute.UsageTracker
 	file1   bool // the source is a profile file: one snapshot
@@ -39,9 +39,9 @@ type usageWatch struct {
 	fromOK bool
 }
 
-func startUsageWatch(ss *session, file string, src attribute.Source) *usageWatch {
+func startUsageWatch(e *Engine, file string, src attribute.Source) *usageWatch {
 	ctx, cancel := context.WithCancel(context.Background())
-	w := &usageWatch{ss: ss, file: file, tracker: attribute.NewUsageTracker(src), file1: src.IsFile(),
+	w := &usageWatch{e: e, file: file, tracker: attribute.NewUsageTracker(src), file1: src.IsFile(),
 		cancel: cancel, done: make(chan struct{})}
 	go w.run(ctx)
 	return w
@@ -53,9 +53,9 @@ func (w *usageWatch) run(ctx context.Context) {
 	// snapshot until it answers.
 	for {
 		if w.err = w.tracker.Snapshot(ctx); w.err == nil || w.file1 {
-			w.ss.mu.Lock()
-			w.fromP, w.from, w.fromOK = w.ss.an.ProfiledTo(w.file)
-			w.ss.mu.Unlock()
+			w.e.mu.Lock()
+			w.fromP, w.from, w.fromOK = w.e.an.ProfiledTo(w.file)
+			w.e.mu.Unlock()
 			break
 		}
 		select {
@@ -94,13 +94,13 @@ func (w *usageWatch) add() {
 	if !ok {
 		return
 	}
-	w.ss.mu.Lock()
-	defer w.ss.mu.Unlock()
-	if w.ss.closed {
+	w.e.mu.Lock()
+	defer w.e.mu.Unlock()
+	if w.e.closed {
 		return
 	}
 	if !w.file1 {
-		p, at, ok := w.ss.an.ProfiledTo(w.file)
+		p, at, ok := w.e.an.ProfiledTo(w.file)
 		if !ok {
 			return
 		}
@@ -112,7 +112,7 @@ func (w *usageWatch) add() {
 		}
 		u.Window = at
 	}
-	if w.ss.an.AddUsage(w.file, memoryUsage(u)) {
+	if w.e.an.AddUsage(w.file, memoryUsage(u)) {
 		w.added = true
 	}
 }
@@ -144,8 +144,8 @@ func (w *usageWatch) stop() string {
 
 // stopUsage ends every usage watch, before the report is made, and keeps
 // their notes with the attributors'.
-func (ss *session) stopUsage() {
-	for _, a := range ss.pprof {
+func (e *Engine) stopUsage() {
+	for _, a := range e.pprof {
 		if a.usage == nil {
 			continue
 		}
