@@ -16,14 +16,15 @@ import (
 	"time"
 )
 
-// Server is a Prometheus server scraping one target every second.
+// Server is a Prometheus server scraping one target every two seconds.
 type Server struct {
 	API string // base URL of the HTTP API
 }
 
 // Start runs prometheus with its storage in a temporary directory, scraping
-// target (host:port, path /metrics) every second, with native histograms
-// on. It skips the test when prometheus is not installed, and kills the
+// target (host:port, path /metrics) every two seconds (a busy machine may
+// take more than one to answer), with native histograms on, and waits
+// until it is ready. It skips the test when prometheus is not installed, and kills the
 // server when the test ends (showing its log if the test failed).
 func Start(t *testing.T, target string) *Server {
 	t.Helper()
@@ -34,7 +35,7 @@ func Start(t *testing.T, target string) *Server {
 	dir := t.TempDir()
 	addr := FreeAddr(t)
 	cfg := filepath.Join(dir, "prometheus.yml")
-	conf := fmt.Sprintf("global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n  - job_name: gctrace\n    static_configs:\n      - targets: [%q]\n", target)
+	conf := fmt.Sprintf("global:\n  scrape_interval: 2s\n  scrape_timeout: 2s\nscrape_configs:\n  - job_name: gctrace\n    static_configs:\n      - targets: [%q]\n", target)
 	if err := os.WriteFile(cfg, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -57,11 +58,32 @@ func Start(t *testing.T, target string) *Server {
 			t.Logf("prometheus log:\n%s", log)
 		}
 	})
-	return &Server{API: "http://" + addr}
+	srv := &Server{API: "http://" + addr}
+	srv.waitReady(t)
+	return srv
+}
+
+// waitReady waits until the server answers /-/ready, so that a busy
+// machine's slow start does not eat the program's run: scrapes then begin
+// with it.
+func (s *Server) waitReady(t *testing.T) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(s.API + "/-/ready")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatal("prometheus was not ready after 60s")
 }
 
 // WaitScrapedAfter waits until the series has a sample taken a second or
-// more after t: two scrapes at the 1s interval.
+// more after t: a scrape begun after t.
 func (s *Server) WaitScrapedAfter(ctx context.Context, series string, t time.Time) error {
 	for {
 		if ts, ok := s.Query(ctx, "timestamp("+series+")"); ok && ts > float64(t.Add(time.Second).UnixMilli())/1000 {
