@@ -2,12 +2,9 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
-	"io"
 	"math"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/gctrace/gctrace/analyze"
 	"github.com/gctrace/gctrace/engine"
@@ -17,16 +14,8 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// tuneFormat is the output format of gctrace tune.
-type tuneFormat string
-
-const (
-	tuneText tuneFormat = "text"
-	tuneJSON tuneFormat = "json"
-)
-
 type tuneOptions struct {
-	Format     tuneFormat
+	Format     tune.Format
 	Settings   []tune.Setting
 	Budget     int64
 	Model      tune.Options
@@ -105,7 +94,7 @@ to that resolution.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&f.format, "format", "f", string(tuneText), "output format: text or json")
+	fl.StringVarP(&f.format, "format", "f", string(tune.Text), "output format: text or json")
 	fl.StringSliceVar(&f.gogc, "gogc", nil, "GOGC `values` to predict, comma-separated (off for GOGC=off)")
 	fl.StringSliceVar(&f.memlimit, "memlimit", nil, "memory `limits` to predict, comma-separated (off for none)")
 	fl.StringVar(&f.budget, "budget", "", "recommend GOGC and GOMEMLIMIT for this memory `size`")
@@ -118,12 +107,11 @@ to that resolution.`,
 }
 
 func (f *tuneFlags) resolve(opts *tuneOptions) error {
-	switch tf := tuneFormat(strings.ToLower(f.format)); tf {
-	case tuneText, tuneJSON:
-		opts.Format = tf
-	default:
-		return usagef("unknown format %q (want text or json)", f.format)
+	tf, err := tune.ParseFormat(f.format)
+	if err != nil {
+		return usagef("%v", err)
 	}
+	opts.Format = tf
 	gogcs := []int{tune.AsRecorded}
 	if len(f.gogc) > 0 {
 		gogcs = gogcs[:0]
@@ -225,286 +213,8 @@ func runTune(s *streams, opts *tuneOptions) error {
 	}
 	st := tune.Run(rec.Histories(), opts.Model, opts.Settings, opts.Budget)
 	out := bufio.NewWriter(s.Out)
-	if err := renderTune(out, opts, st); err != nil {
+	if err := st.Render(out, opts.Format, opts.PerProcess); err != nil {
 		return err
 	}
 	return out.Flush()
 }
-
-func renderTune(w io.Writer, opts *tuneOptions, st *tune.Study) error {
-	switch opts.Format {
-	case tuneText:
-		return renderTuneText(w, opts, st)
-	case tuneJSON:
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(tuneJSONOf(st))
-	}
-	return fmt.Errorf("unknown format %q", opts.Format)
-}
-
-func renderTuneText(w io.Writer, opts *tuneOptions, st *tune.Study) error {
-	if len(st.Processes) == 1 {
-		p := st.Processes[0]
-		fmt.Fprintln(w, processHeader(p.Model))
-		if len(opts.Settings) > 0 {
-			fmt.Fprintln(w)
-			tuneTable(w, p.Recorded, p.Replay, p.Predictions)
-		}
-	} else {
-		fmt.Fprintf(w, "%d processes, %d GC cycles", len(st.Processes), st.Recorded.Cycles)
-		if st.Unfit > 0 {
-			fmt.Fprintf(w, " (%d more without a cycle to replay)", st.Unfit)
-		}
-		fmt.Fprintln(w, "; cycles and GC CPU summed over the processes, peak heap of the largest")
-		if len(opts.Settings) > 0 {
-			fmt.Fprintln(w)
-			tuneTable(w, st.Recorded, st.Replay, st.Predictions)
-		}
-		if opts.PerProcess {
-			for _, p := range st.Processes {
-				fmt.Fprintf(w, "\n%s\n\n", processHeader(p.Model))
-				tuneTable(w, p.Recorded, p.Replay, p.Predictions)
-			}
-		}
-	}
-	if r := st.Recommendation; r != nil {
-		fmt.Fprintln(w)
-		renderRecommendation(w, r)
-	}
-	return nil
-}
-
-// processHeader says which process a table is about and what the model
-// took from its trace.
-func processHeader(m *tune.Model) string {
-	h := m.History
-	rec := m.Recorded.String()
-	var how []string
-	if m.GOGCInferred {
-		how = append(how, "GOGC read from the goals")
-	}
-	switch {
-	case m.LimitInferred:
-		how = append(how, fmt.Sprintf("limit inferred from %d cycles with flat goals", m.LimitBound))
-	case m.Recorded.MemoryLimit == 0:
-		rec += ", no memory limit"
-	}
-	nonHeap := "estimated"
-	if m.NonHeapMeasured {
-		nonHeap = "what the limit left of the goals"
-	}
-	s := fmt.Sprintf("%s process %d: %d GC cycles over %.3gs, recorded at %s", h.File, h.Process, len(h.Cycles), m.End.Seconds()-m.Tail.Seconds(), rec)
-	if len(how) > 0 {
-		s += " (" + strings.Join(how, "; ") + ")"
-	}
-	return s + fmt.Sprintf("; non-heap memory %s (%s)", tuneSize(m.NonHeap), nonHeap)
-}
-
-func tuneTable(w io.Writer, rec, replay tune.Outcome, preds []tune.Outcome) {
-	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "SETTING\tCYCLES\tCYCLES/S\tGC CPU\tPEAK HEAP\tLIMIT SETS GOAL\tVS RECORDED\t")
-	row := func(name string, o tune.Outcome, vs string) {
-		fmt.Fprintf(tw, "%s\t%d\t%.3g\t%.2f%%\t%s\t%s\t%s\t\n", name, o.Cycles, o.CyclesPerSecond(), o.GCCPUPercent(), tuneSize(o.PeakHeap), pressure(o), vs)
-	}
-	row("recorded ("+rec.Setting.String()+")", rec, "")
-	for _, o := range preds {
-		row(o.Setting.String(), o, versus(o, rec))
-	}
-	tw.Flush()
-	fmt.Fprintf(w, "Model check: replaying the recorded setting gives %d cycles (recorded %d, %s) and a peak heap of %s (recorded %s, %s).\n",
-		replay.Cycles, rec.Cycles, relDiff(float64(replay.Cycles), float64(rec.Cycles)),
-		tuneSize(replay.PeakHeap), tuneSize(rec.PeakHeap), relDiff(float64(replay.PeakHeap), float64(rec.PeakHeap)))
-}
-
-// pressure is the share of the time a memory limit set the goal, and
-// whether the heap went over the limit or the GC CPU limiter stepped in.
-func pressure(o tune.Outcome) string {
-	if o.Setting.MemoryLimit == 0 || o.Span <= 0 {
-		return "-"
-	}
-	s := fmt.Sprintf("%.0f%%", 100*o.LimitPressure.Seconds()/o.Span.Seconds())
-	switch {
-	case o.LimitExceeded:
-		s += ", exceeded"
-	case o.CPUCapped > 0:
-		s += ", CPU capped"
-	}
-	return s
-}
-
-func versus(o, rec tune.Outcome) string {
-	return fmt.Sprintf("cycles %s, GC CPU %+.2f pt, peak %s",
-		relDiff(float64(o.Cycles), float64(rec.Cycles)), o.GCCPUPercent()-rec.GCCPUPercent(), relDiff(float64(o.PeakHeap), float64(rec.PeakHeap)))
-}
-
-func relDiff(got, base float64) string {
-	if base == 0 {
-		if got == 0 {
-			return "±0%"
-		}
-		return "new"
-	}
-	return fmt.Sprintf("%+.0f%%", 100*(got-base)/base)
-}
-
-func renderRecommendation(w io.Writer, r *tune.Recommendation) {
-	if !r.Fits {
-		fmt.Fprintf(w, "Budget %s: no setting fits.\n%s\n", tuneSize(r.Budget), r.Why)
-		return
-	}
-	o := r.Outcome
-	fmt.Fprintf(w, "Budget %s: %s\n", tuneSize(r.Budget), o.Setting)
-	fmt.Fprintf(w, "  predicted: %d cycles (%.3g/s), GC CPU %.2f%%, peak heap %s, with non-heap memory %s\n",
-		o.Cycles, o.CyclesPerSecond(), o.GCCPUPercent(), tuneSize(o.PeakHeap), tuneSize(o.PeakMemory))
-	fmt.Fprintf(w, "  recorded:  %d cycles (%.3g/s), GC CPU %.2f%%, peak heap %s\n",
-		r.Recorded.Cycles, r.Recorded.CyclesPerSecond(), r.Recorded.GCCPUPercent(), tuneSize(r.Recorded.PeakHeap))
-	fmt.Fprintf(w, "  headroom:  %s between GOMEMLIMIT and the budget; %s between the predicted peak and the budget\n",
-		tuneSize(r.Headroom), tuneSize(r.Budget-o.PeakMemory))
-	fmt.Fprintf(w, "  why: %s\n", r.Why)
-}
-
-// tuneSize prints bytes as whole MiB (the trace's unit), or GiB to three
-// digits above 10 GiB.
-func tuneSize(b int64) string {
-	if b >= 10<<30 {
-		return fmt.Sprintf("%.3g GiB", float64(b)/(1<<30))
-	}
-	return fmt.Sprintf("%d MiB", b>>20)
-}
-
-// The JSON shape of gctrace tune.
-type (
-	tuneReportJSON struct {
-		Processes      []tuneProcessJSON  `json:"processes"`
-		Unfit          int                `json:"processes_without_cycles"`
-		Recorded       tuneOutcomeJSON    `json:"recorded"`
-		Replay         tuneOutcomeJSON    `json:"replay"`
-		Predictions    []tuneOutcomeJSON  `json:"predictions"`
-		Recommendation *tuneRecommendJSON `json:"recommendation,omitempty"`
-	}
-	tuneProcessJSON struct {
-		File        string            `json:"file"`
-		Process     int               `json:"process"`
-		Model       tuneModelJSON     `json:"model"`
-		Recorded    tuneOutcomeJSON   `json:"recorded"`
-		Replay      tuneOutcomeJSON   `json:"replay"`
-		Predictions []tuneOutcomeJSON `json:"predictions"`
-	}
-	tuneModelJSON struct {
-		RecordedGOGC     string           `json:"recorded_gogc"`
-		GOGCInferred     bool             `json:"recorded_gogc_inferred"`
-		RecordedLimit    int64            `json:"recorded_memlimit_bytes"`
-		LimitInferred    bool             `json:"recorded_memlimit_inferred"`
-		LimitBoundCycles int              `json:"limit_bound_cycles"`
-		NonHeap          int64            `json:"nonheap_bytes"`
-		NonHeapMeasured  bool             `json:"nonheap_measured"`
-		Pacing           []tunePacingJSON `json:"pacing"`
-		CostBaseMS       float64          `json:"cycle_cost_ms"`
-		CostPerMiBMS     float64          `json:"cycle_cost_per_mib_ms"`
-		TailS            float64          `json:"tail_s"`
-	}
-	// tunePacingJSON is how the recorded cycles ended against their goals,
-	// when GOGC set the goal and when the limit did.
-	tunePacingJSON struct {
-		Regime    string `json:"goal_set_by"`
-		Slack     int64  `json:"median_slack_bytes"`
-		PeakSlack int64  `json:"peak_slack_bytes"`
-		MarkAlloc int64  `json:"mark_alloc_bytes"`
-	}
-	tuneOutcomeJSON struct {
-		Setting         string  `json:"setting"`
-		GOGC            string  `json:"gogc"`
-		MemoryLimit     string  `json:"memlimit"`
-		Cycles          int     `json:"cycles"`
-		SpanS           float64 `json:"span_s"`
-		CyclesPerSecond float64 `json:"cycles_per_second"`
-		GCCPUPercent    float64 `json:"gc_cpu_percent"`
-		PeakHeap        int64   `json:"peak_heap_bytes"`
-		PeakMemory      int64   `json:"peak_heap_and_nonheap_bytes"`
-		LimitPressureS  float64 `json:"limit_sets_goal_s"`
-		LimitExceeded   bool    `json:"limit_exceeded"`
-		CPUCapped       int     `json:"cpu_capped_cycles"`
-	}
-	tuneRecommendJSON struct {
-		Budget   int64            `json:"budget_bytes"`
-		Fits     bool             `json:"fits"`
-		GOGC     string           `json:"gogc,omitempty"`
-		Limit    string           `json:"memlimit,omitempty"`
-		Headroom int64            `json:"headroom_bytes"`
-		Outcome  *tuneOutcomeJSON `json:"predicted,omitempty"`
-		Why      string           `json:"why"`
-	}
-)
-
-func tuneJSONOf(st *tune.Study) tuneReportJSON {
-	r := tuneReportJSON{
-		Processes: []tuneProcessJSON{}, Unfit: st.Unfit,
-		Recorded: outcomeJSON(st.Recorded), Replay: outcomeJSON(st.Replay), Predictions: outcomesJSON(st.Predictions),
-	}
-	for _, p := range st.Processes {
-		m := p.Model
-		r.Processes = append(r.Processes, tuneProcessJSON{
-			File: m.History.File, Process: m.History.Process,
-			Model: tuneModelJSON{
-				RecordedGOGC: gogcValue(m.Recorded.GOGC), GOGCInferred: m.GOGCInferred,
-				RecordedLimit: m.Recorded.MemoryLimit, LimitInferred: m.LimitInferred, LimitBoundCycles: m.LimitBound,
-				NonHeap: m.NonHeap, NonHeapMeasured: m.NonHeapMeasured,
-				Pacing:     []tunePacingJSON{pacingJSON("gogc", m.Pacing[0]), pacingJSON("memlimit", m.Pacing[1])},
-				CostBaseMS: round3(m.CostBase.Seconds() * 1e3), CostPerMiBMS: round3(m.CostPerMiB.Seconds() * 1e3),
-				TailS: round3(m.Tail.Seconds()),
-			},
-			Recorded: outcomeJSON(p.Recorded), Replay: outcomeJSON(p.Replay), Predictions: outcomesJSON(p.Predictions),
-		})
-	}
-	if rec := st.Recommendation; rec != nil {
-		j := &tuneRecommendJSON{Budget: rec.Budget, Fits: rec.Fits, Headroom: rec.Headroom, Why: rec.Why}
-		if rec.Fits {
-			o := outcomeJSON(rec.Outcome)
-			j.GOGC, j.Limit, j.Outcome = o.GOGC, o.MemoryLimit, &o
-		}
-		r.Recommendation = j
-	}
-	return r
-}
-
-func pacingJSON(regime string, p tune.Pacing) tunePacingJSON {
-	return tunePacingJSON{Regime: regime, Slack: int64(p.Slack), PeakSlack: int64(p.PeakSlack), MarkAlloc: int64(p.MarkAlloc)}
-}
-
-func outcomesJSON(os []tune.Outcome) []tuneOutcomeJSON {
-	out := []tuneOutcomeJSON{}
-	for _, o := range os {
-		out = append(out, outcomeJSON(o))
-	}
-	return out
-}
-
-func outcomeJSON(o tune.Outcome) tuneOutcomeJSON {
-	limit := "off"
-	switch {
-	case o.Setting.MemoryLimit == tune.AsRecorded:
-		limit = "recorded"
-	case o.Setting.MemoryLimit > 0:
-		limit = tune.FormatLimit(o.Setting.MemoryLimit)
-	}
-	return tuneOutcomeJSON{
-		Setting: o.Setting.String(), GOGC: gogcValue(o.Setting.GOGC), MemoryLimit: limit,
-		Cycles: o.Cycles, SpanS: round3(o.Span.Seconds()), CyclesPerSecond: round3(o.CyclesPerSecond()),
-		GCCPUPercent: round3(o.GCCPUPercent()), PeakHeap: o.PeakHeap, PeakMemory: o.PeakMemory,
-		LimitPressureS: round3(o.LimitPressure.Seconds()), LimitExceeded: o.LimitExceeded, CPUCapped: o.CPUCapped,
-	}
-}
-
-func gogcValue(g int) string {
-	switch g {
-	case tune.Off:
-		return "off"
-	case tune.AsRecorded:
-		return "recorded"
-	}
-	return fmt.Sprint(g)
-}
-
-// round3 keeps three decimals: the trace has no more to give.
-func round3(v float64) float64 { return math.Round(v*1000) / 1000 }
