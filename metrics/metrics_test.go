@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gctrace/gctrace/analyze"
 	"github.com/gctrace/gctrace/parser"
@@ -189,4 +190,37 @@ func TestPromtoolCheck(t *testing.T) {
 			t.Errorf("promtool check metrics (%s): %v\n%s\n%s", accept, err, out, body.String())
 		}
 	}
+}
+
+// TestEndpointAwaitScrape: AwaitScrape returns once a scrape begun after
+// the call is answered, and after its bound when none comes.
+func TestEndpointAwaitScrape(t *testing.T) {
+	e, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ep := e.Endpoint()
+	scrape := func() {
+		rec := httptest.NewRecorder()
+		ep.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+		if rec.Code != http.StatusOK {
+			t.Errorf("scrape: %d", rec.Code)
+		}
+	}
+	scrape() // before the wait: does not count
+	start := time.Now()
+	ep.AwaitScrape(50 * time.Millisecond)
+	if d := time.Since(start); d < 50*time.Millisecond {
+		t.Errorf("returned after %v with no scrape, want the 50ms bound", d)
+	}
+	go func() {
+		time.Sleep(20 * time.Millisecond)
+		scrape()
+	}()
+	start = time.Now()
+	ep.AwaitScrape(time.Minute)
+	if d := time.Since(start); d > 30*time.Second {
+		t.Errorf("returned after %v, want right after the scrape", d)
+	}
+	ep.AwaitScrape(0) // no linger: returns at once
 }

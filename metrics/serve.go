@@ -1,50 +1,56 @@
 package metrics
 
 import (
-	"net"
 	"net/http"
 	"sync"
 	"time"
 )
 
-// Serve serves the exporter's series on ln at /metrics until stop is
-// called. With linger above 0, stop first waits for one more scrape, at
-// most linger, so that the last scrape holds the final values (the end of
-// a short run would otherwise fall between two scrapes).
-func (e *Exporter) Serve(ln net.Listener, linger time.Duration) (stop func()) {
-	var (
-		mu      sync.Mutex
-		ending  bool
-		scraped = make(chan struct{})
-	)
-	h := e.Handler()
-	mux := http.NewServeMux()
-	mux.HandleFunc("/metrics", func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		final := ending
-		mu.Unlock()
-		h.ServeHTTP(w, r)
-		if final {
-			mu.Lock()
-			if ending {
-				ending = false
-				close(scraped)
-			}
-			mu.Unlock()
-		}
-	})
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	return func() {
-		if linger > 0 {
-			mu.Lock()
-			ending = true
-			mu.Unlock()
-			select {
-			case <-scraped:
-			case <-time.After(linger):
-			}
-		}
-		_ = srv.Close()
+// Endpoint is the exporter's /metrics handler, which can wait for the next
+// scrape: the end of a short run would otherwise fall between two scrapes,
+// and its final values would never be stored. It can share a server with
+// other handlers (the live page).
+type Endpoint struct {
+	h http.Handler
+
+	mu      sync.Mutex
+	waiting chan struct{} // closed by the first scrape answered once AwaitScrape is called; nil otherwise
+}
+
+// Endpoint returns a handler of the exporter's series for a server's
+// /metrics.
+func (e *Exporter) Endpoint() *Endpoint { return &Endpoint{h: e.Handler()} }
+
+func (p *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p.mu.Lock()
+	waiting := p.waiting
+	p.mu.Unlock()
+	p.h.ServeHTTP(w, r)
+	if waiting == nil {
+		return
+	}
+	p.mu.Lock()
+	if p.waiting == waiting {
+		close(waiting)
+		p.waiting = nil
+	}
+	p.mu.Unlock()
+}
+
+// AwaitScrape waits until a scrape that began after the call has been
+// answered, at most d. Call it once the series hold their final values.
+func (p *Endpoint) AwaitScrape(d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	p.mu.Lock()
+	if p.waiting == nil {
+		p.waiting = make(chan struct{})
+	}
+	waiting := p.waiting
+	p.mu.Unlock()
+	select {
+	case <-waiting:
+	case <-time.After(d):
 	}
 }

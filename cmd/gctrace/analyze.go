@@ -82,16 +82,7 @@ growth (inuse_space), and alloc-churn fires on a function that allocates
 fast and keeps nothing even when a large live heap hides it from the trace.
 A failed pull is a note in the report, never a failure.
 
---metrics ADDR serves Prometheus series on ADDR/metrics while reading: GC
-cycles, bytes allocated, GC and assist CPU, pauses (a histogram too), heap
-live, goal and at start, stacks, globals, GOMAXPROCS, effective GOGC, and
-findings by rule and severity; the README lists them. Each series has a
-process label (the process id in the trace, FILE#ID when several files are read), plus the
---label key=value pairs. Only the --metrics-max-processes most recently
-active processes keep series of their own; older ones are added up under
-process="other", so memory and series stay flat under "go test ./...".
---metrics-linger D keeps the endpoint up after the end until the next
-scrape (at most D).
+` + metricsHelp + `
 
 ` + liveHelp + `
 
@@ -161,11 +152,11 @@ func runAnalyze(s *streams, opts *analyzeOptions) error {
 			con.Findings = report.NewLineWriter(s.Err, true)
 		}
 	}
-	exp, stop, err := opts.Metrics.start(len(opts.Args))
+	srv, err := startServers(s.Err, &opts.Live, &opts.Metrics, len(opts.Args))
 	if err != nil {
 		return err
 	}
-	defer stop()
+	defer srv.close()
 	eng := engine.New(engine.Options{
 		Config:      opts.Analysis.Config,
 		Profiles:    opts.Pprof.profiles(),
@@ -173,15 +164,7 @@ func runAnalyze(s *streams, opts *analyzeOptions) error {
 		Log:         s.Err,
 		Subscribers: []engine.Subscriber{con},
 	})
-	if exp != nil {
-		eng.Subscribe(exp)
-	}
-	page, err := opts.Live.start(s.Err)
-	if err != nil {
-		return err
-	}
-	defer page.close()
-	eng.Subscribe(page.subscriber())
+	srv.subscribe(eng)
 	ctx, stopInterrupt := interruptContext()
 	defer stopInterrupt()
 	interrupted, err := eng.Read(ctx, opts.Args)
@@ -206,7 +189,7 @@ func runAnalyze(s *streams, opts *analyzeOptions) error {
 	if err := out.Flush(); err != nil {
 		return err
 	}
-	page.linger(s.Err)
+	srv.finish(s.Err)
 	return nil
 }
 

@@ -36,6 +36,7 @@ type demoOptions struct {
 	Progress  time.Duration
 	Seconds   int // attribution window
 	Live      liveOptions
+	Metrics   metricsOptions
 }
 
 func newCmdDemo(s *streams, runF func(*demoOptions) error) *cobra.Command {
@@ -60,11 +61,15 @@ was seen.
 It needs no source tree and no Go toolchain: the program is part of the
 gctrace binary.
 
-` + liveHelp,
+` + liveHelp + `
+
+` + metricsHelp + ` With several scenarios the process label is
+SCENARIO#1.`,
 		Example: `  gctrace demo
   gctrace demo --scenario leak --duration 30s -o leak.png
   gctrace demo --scenario tiny,healthy --verbose
-  gctrace demo --http 127.0.0.1:8080`,
+  gctrace demo --http 127.0.0.1:8080
+  gctrace demo --http 127.0.0.1:8080 --metrics 127.0.0.1:8080`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			known := map[string]bool{}
@@ -98,6 +103,9 @@ gctrace binary.
 			if err := opts.Live.check(); err != nil {
 				return err
 			}
+			if err := opts.Metrics.check(); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -112,6 +120,7 @@ gctrace binary.
 	fl.DurationVar(&opts.Progress, "progress", 5*time.Second, "how often the progress line comes (0: never)")
 	fl.IntVar(&opts.Seconds, "pprof-seconds", 3, "window of the allocation profile pulled when a finding fires, in seconds")
 	opts.Live.addFlags(fl)
+	opts.Metrics.addFlags(fl)
 	_ = cmd.RegisterFlagCompletionFunc("scenario", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		var names []string
 		for _, sc := range zoo.Scenarios() {
@@ -143,6 +152,11 @@ func runDemo(s *streams, opts *demoOptions) error {
 	if err := checkWritableDir(opts.Output); err != nil {
 		return err
 	}
+	srv, err := startServers(s.Err, &opts.Live, &opts.Metrics, len(opts.Scenarios))
+	if err != nil {
+		return err
+	}
+	defer srv.close()
 
 	// Catch Ctrl-C before the programs start: it ends the demo early, with
 	// the report of what was seen.
@@ -188,12 +202,7 @@ func runDemo(s *streams, opts *demoOptions) error {
 		Log:         s.Err,
 		Subscribers: []engine.Subscriber{demoCycles{byName: byName}, b.Subscriber(), con},
 	})
-	page, err := opts.Live.start(s.Err)
-	if err != nil {
-		return err
-	}
-	defer page.close()
-	eng.Subscribe(page.subscriber())
+	srv.subscribe(eng)
 
 	var wg sync.WaitGroup
 	for _, c := range children {
@@ -248,7 +257,7 @@ func runDemo(s *streams, opts *demoOptions) error {
 		wrote = opts.Output + " (" + strings.Join(drawn, ", ") + ")"
 	}
 	fmt.Fprint(s.Out, demoNext(wrote))
-	page.linger(s.Err)
+	srv.finish(s.Err)
 	return nil
 }
 

@@ -2,17 +2,9 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"net"
-	"net/http"
-	"os"
-	"os/signal"
 	"strconv"
-	"sync"
-	"time"
 
-	"github.com/gctrace/gctrace/engine"
-	"github.com/gctrace/gctrace/live"
 	"github.com/spf13/pflag"
 )
 
@@ -30,7 +22,8 @@ the final state and says so, and gctrace serves it until Ctrl-C.`
 // liveOptions are the flags of the live page, shared by analyze, run and
 // demo.
 type liveOptions struct {
-	Addr string
+	Addr  string
+	given string // Addr as typed, before check resolves it
 }
 
 func (o *liveOptions) addFlags(fl *pflag.FlagSet) {
@@ -46,7 +39,7 @@ func (o *liveOptions) check() error {
 	if err != nil {
 		return usagef("--http: %v", err)
 	}
-	o.Addr = addr
+	o.given, o.Addr = o.Addr, addr
 	return nil
 }
 
@@ -68,72 +61,4 @@ func listenAddr(s string) (string, error) {
 		host = "127.0.0.1"
 	}
 	return net.JoinHostPort(host, port), nil
-}
-
-// livePage is the page being served; a nil *livePage serves nothing.
-type livePage struct {
-	srv  *live.Server
-	http *http.Server
-	url  string
-	once sync.Once
-}
-
-// start listens and serves the page, saying where on w; it returns nil
-// when --http is not given.
-func (o *liveOptions) start(w io.Writer) (*livePage, error) {
-	if o.Addr == "" {
-		return nil, nil
-	}
-	ln, err := net.Listen("tcp", o.Addr)
-	if err != nil {
-		return nil, &exitStatus{code: exitError, msg: fmt.Sprintf("cannot serve the live page on %s: %v", o.Addr, unwrapOp(err))}
-	}
-	p := &livePage{srv: live.New(live.Options{})}
-	p.http = &http.Server{Handler: p.srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	p.url = pageURL(ln.Addr().(*net.TCPAddr))
-	go func() { _ = p.http.Serve(ln) }()
-	fmt.Fprintf(w, "gctrace: live page at %s\n", p.url)
-	return p, nil
-}
-
-// pageURL is the address to open: an unspecified host (every interface)
-// is reached on loopback.
-func pageURL(a *net.TCPAddr) string {
-	host := a.IP.String()
-	if a.IP.IsUnspecified() {
-		host = "127.0.0.1"
-	}
-	return "http://" + net.JoinHostPort(host, strconv.Itoa(a.Port)) + "/"
-}
-
-// subscriber is the page as an output of the engine, or nil.
-func (p *livePage) subscriber() engine.Subscriber {
-	if p == nil {
-		return nil
-	}
-	return p.srv
-}
-
-// linger keeps serving the final state until Ctrl-C, saying so on w.
-func (p *livePage) linger(w io.Writer) {
-	if p == nil {
-		return
-	}
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, os.Interrupt)
-	defer signal.Stop(sig)
-	fmt.Fprintf(w, "gctrace: the input has ended; the live page at %s keeps the final state until Ctrl-C\n", p.url)
-	<-sig
-	p.close()
-}
-
-// close ends the pages' streams and the server.
-func (p *livePage) close() {
-	if p == nil {
-		return
-	}
-	p.once.Do(func() {
-		p.srv.Close()
-		_ = p.http.Close()
-	})
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"net"
 	"time"
 
@@ -10,8 +9,23 @@ import (
 	"github.com/spf13/pflag"
 )
 
+// metricsHelp is the paragraph on --metrics in the help of analyze, run
+// and demo.
+const metricsHelp = `--metrics ADDR serves Prometheus series on ADDR/metrics while reading: GC
+cycles, bytes allocated, GC and assist CPU, pauses (a histogram too), heap
+live, goal and at start, stacks, globals, GOMAXPROCS, effective GOGC, and
+findings by rule and severity; the README lists them. Each series has a
+process label (the process id in the trace; INPUT#ID when several inputs
+are read), plus the --label key=value pairs. Only the
+--metrics-max-processes most recently active processes keep series of
+their own; older ones are added up under process="other", so memory and
+series stay flat under "go test ./...". --metrics-linger D keeps the
+endpoint up after the end until the next scrape (at most D). The URL is
+printed on standard error; when --http names the same address, one
+server serves the page and /metrics.`
+
 // metricsOptions are the flags of the Prometheus endpoint, shared by
-// analyze and run.
+// analyze, run and demo.
 type metricsOptions struct {
 	Addr         string
 	RawLabels    []string
@@ -48,25 +62,6 @@ func (o *metricsOptions) check() error {
 		return usagef("--metrics-max-processes must be at least 1, not %d", o.MaxProcesses)
 	}
 	return nil
-}
-
-// start serves the exporter on the address, or returns nil, nil when
-// --metrics is not given. inputs is how many inputs are read: with
-// several, process labels name their input. stop waits for the final
-// scrape (--metrics-linger) and closes the server.
-func (o *metricsOptions) start(inputs int) (e *metrics.Exporter, stop func(), err error) {
-	if o.Addr == "" {
-		return nil, func() {}, nil
-	}
-	e, err = metrics.New(metrics.Options{Labels: o.Labels, MaxProcesses: o.MaxProcesses, QualifyProcess: inputs > 1})
-	if err != nil {
-		return nil, nil, usagef("--metrics: %v", err)
-	}
-	ln, err := net.Listen("tcp", o.Addr)
-	if err != nil {
-		return nil, nil, &exitStatus{code: exitError, msg: fmt.Sprintf("cannot serve metrics on %s: %v", o.Addr, unwrapOp(err))}
-	}
-	return e, e.Serve(ln, o.Linger), nil
 }
 
 // unwrapOp drops the "listen tcp ADDR:" the message already says.

@@ -60,16 +60,7 @@ The budget flags of gctrace check (--max-gc-cpu, --max-pause, --max-gc-rate,
 but a finding is at or above --fail-on, the exit status is 1. A PROG that
 ran no GC cycle at all (its heap stayed under the 4 MiB minimum) passes.
 
---metrics ADDR serves Prometheus series on ADDR/metrics while reading: GC
-cycles, bytes allocated, GC and assist CPU, pauses (a histogram too), heap
-live, goal and at start, stacks, globals, GOMAXPROCS, effective GOGC, and
-findings by rule and severity; the README lists them. Each series has a
-process label (the process id in the trace), plus the
---label key=value pairs. Only the --metrics-max-processes most recently
-active processes keep series of their own; older ones are added up under
-process="other", so memory and series stay flat under "go test ./...".
---metrics-linger D keeps the endpoint up after the end until the next
-scrape (at most D).
+` + metricsHelp + `
 
 ` + liveHelp + `
 
@@ -146,16 +137,11 @@ func runRun(s *streams, opts *runOptions) error {
 		reportFile = f
 	}
 	// Likewise an address that cannot be served.
-	exp, stopMetrics, err := opts.Metrics.start(1)
+	srv, err := startServers(s.Err, &opts.Live, &opts.Metrics, 1)
 	if err != nil {
 		return err
 	}
-	defer stopMetrics()
-	page, err := opts.Live.start(s.Err)
-	if err != nil {
-		return err
-	}
-	defer page.close()
+	defer srv.close()
 	cmd := exec.Command(opts.Prog, opts.Args...)
 	cmd.Env = withGCTrace(os.Environ())
 	cmd.Stdin = s.In
@@ -195,16 +181,13 @@ func runRun(s *streams, opts *runOptions) error {
 		// the parser.
 		in = io.TeeReader(pipe, errW)
 	}
-	eo := engine.Options{Config: opts.Analysis.Config, Profiles: opts.Pprof.profiles(), Log: s.Err}
-	if exp != nil {
-		eo.Subscribers = append(eo.Subscribers, exp)
-	}
-	eo.Subscribers = append(eo.Subscribers, con)
+	eo := engine.Options{Config: opts.Analysis.Config, Profiles: opts.Pprof.profiles(), Log: s.Err,
+		Subscribers: []engine.Subscriber{con}}
 	if opts.Budgets.active() {
 		eo.Budgets = &opts.Budgets.Budgets
 	}
 	eng := engine.New(eo)
-	eng.Subscribe(page.subscriber())
+	srv.subscribe(eng)
 	readErr := eng.ReadStream(in, runStderrName)
 	// Drain what a reading error left, so PROG never blocks on a full pipe.
 	_, _ = io.Copy(io.Discard, pipe)
@@ -241,7 +224,7 @@ func runRun(s *streams, opts *runOptions) error {
 	if err := errW.Flush(); err != nil {
 		return err
 	}
-	page.linger(s.Err)
+	srv.finish(s.Err)
 	return exitWith(code, msg)
 }
 

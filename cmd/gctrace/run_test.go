@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -446,6 +447,24 @@ func (w *watched) waitFor(t *testing.T, line string) {
 		case <-deadline:
 			so, se := w.text()
 			t.Fatalf("no %q within 20s; stdout:\n%s\nstderr:\n%s", line, so, se)
+		}
+	}
+}
+
+// waitForMatch waits for a line that re matches, and returns its
+// submatches.
+func (w *watched) waitForMatch(t *testing.T, re *regexp.Regexp) []string {
+	t.Helper()
+	deadline := time.After(20 * time.Second)
+	for {
+		select {
+		case l := <-w.lines:
+			if m := re.FindStringSubmatch(l); m != nil {
+				return m
+			}
+		case <-deadline:
+			so, se := w.text()
+			t.Fatalf("no line matching %s within 20s; stdout:\n%s\nstderr:\n%s", re, so, se)
 		}
 	}
 }
