@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
@@ -225,24 +224,24 @@ func (o *analysisOptions) addFlags(fl *pflag.FlagSet) {
 func (o *analysisOptions) resolve(fl *pflag.FlagSet, b *budgets) error {
 	o.Config = analyze.DefaultConfig()
 	if o.ConfigFile != "" {
-		entries, err := readConfigFile(o.ConfigFile)
+		settings, err := engine.ReadConfig(o.ConfigFile)
 		if err != nil {
-			return err
+			return usagef("%v", err)
 		}
-		for _, e := range entries {
+		for _, e := range settings {
 			var err error
 			switch {
-			case e.name == "rules":
-				err = engine.SelectRules(&o.Config, e.value)
-			case isBudgetKey(e.name):
-				if b != nil && !fl.Changed(e.name) {
-					err = b.set(e.name, e.value)
+			case e.Name == "rules":
+				err = engine.SelectRules(&o.Config, e.Value)
+			case isBudgetKey(e.Name):
+				if b != nil && !fl.Changed(e.Name) {
+					err = b.set(e.Name, e.Value)
 				}
 			default:
-				err = o.Config.Set(e.name, e.value)
+				err = o.Config.Set(e.Name, e.Value)
 			}
 			if err != nil {
-				return usagef("%s:%d: %v", o.ConfigFile, e.line, err)
+				return usagef("%s:%d: %v", o.ConfigFile, e.Line, err)
 			}
 		}
 	}
@@ -261,44 +260,4 @@ func (o *analysisOptions) resolve(fl *pflag.FlagSet, b *budgets) error {
 		}
 	}
 	return nil
-}
-
-// configEntry is one NAME = VALUE line of a config file.
-type configEntry struct {
-	name, value string
-	line        int
-}
-
-// readConfigFile reads a config file: one NAME = VALUE per line, "#"
-// starts a comment, blank lines are skipped. The format has no sections
-// and no quoting because no value needs them.
-func readConfigFile(path string) ([]configEntry, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, usagef("cannot read config file: %v", err)
-	}
-	defer f.Close()
-	var out []configEntry
-	sc := bufio.NewScanner(f)
-	n := 0
-	for sc.Scan() {
-		n++
-		line := sc.Text()
-		if i := strings.IndexByte(line, '#'); i >= 0 {
-			line = line[:i]
-		}
-		line = strings.TrimSpace(line)
-		if line == "" {
-			continue
-		}
-		name, value, ok := strings.Cut(line, "=")
-		if !ok {
-			return nil, usagef("%s:%d: want NAME = VALUE, not %q", path, n, line)
-		}
-		out = append(out, configEntry{name: strings.TrimSpace(name), value: strings.TrimSpace(value), line: n})
-	}
-	if err := sc.Err(); err != nil {
-		return nil, usagef("reading config file %s: %v", path, err)
-	}
-	return out, nil
 }
