@@ -131,7 +131,10 @@ func TestRun(t *testing.T) {
 		if r.code != 0 {
 			t.Errorf("exit %d: %s", r.code, r.stderr)
 		}
-		if strings.Contains(r.stderr, "gc 1 @") || !strings.Contains(r.stderr, "prog: stderr line\nprog: allocated\n") {
+		// The runtime writes a GC line in pieces while PROG writes its
+		// own: "gc " can land before "prog: allocated", and that line
+		// then passes through whole.
+		if strings.Contains(r.stderr, " ms clock, ") || !strings.Contains(r.stderr, "prog: stderr line\n") || !strings.Contains(r.stderr, "prog: allocated\n") {
 			t.Errorf("stderr:\n%s", r.stderr)
 		}
 		if !strings.Contains(r.stderr, "\"version\": 1") {
