@@ -263,3 +263,8 @@ func (s *Server) sortedProcesses() []plot.Process {
 	})
 	return ps
 }
+
+// Concurrent says that the page takes the records of a file beside the
+// analyzer: drawing them needs nothing else, and the charts have their
+// own lock.
+func (*Server) Concurrent() bool { return true }
