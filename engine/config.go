@@ -20,7 +20,7 @@ type Setting struct {
 func ReadConfig(path string) ([]Setting, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("cannot read config file: %v", err)
+		return nil, fmt.Errorf("cannot read config file: %w", err)
 	}
 	defer f.Close()
 	var out []Setting
@@ -43,7 +43,7 @@ func ReadConfig(path string) ([]Setting, error) {
 		out = append(out, Setting{Name: strings.TrimSpace(name), Value: strings.TrimSpace(value), Line: n})
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("reading config file %s: %v", path, err)
+		return nil, fmt.Errorf("reading config file %s: %w", path, err)
 	}
 	return out, nil
 }

@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"bytes"
+	"context"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -193,7 +194,8 @@ func TestPromtoolCheck(t *testing.T) {
 }
 
 // TestEndpointAwaitScrape: AwaitScrape returns once a scrape begun after
-// the call is answered, and after its bound when none comes.
+// the call is answered, after its bound when none comes, and when its
+// context ends.
 func TestEndpointAwaitScrape(t *testing.T) {
 	e, err := New(Options{})
 	if err != nil {
@@ -207,9 +209,12 @@ func TestEndpointAwaitScrape(t *testing.T) {
 			t.Errorf("scrape: %d", rec.Code)
 		}
 	}
+	ctx := context.Background()
 	scrape() // before the wait: does not count
 	start := time.Now()
-	ep.AwaitScrape(50 * time.Millisecond)
+	if ep.AwaitScrape(ctx, 50*time.Millisecond) {
+		t.Error("a scrape before the wait counted")
+	}
 	if d := time.Since(start); d < 50*time.Millisecond {
 		t.Errorf("returned after %v with no scrape, want the 50ms bound", d)
 	}
@@ -218,9 +223,18 @@ func TestEndpointAwaitScrape(t *testing.T) {
 		scrape()
 	}()
 	start = time.Now()
-	ep.AwaitScrape(time.Minute)
+	if !ep.AwaitScrape(ctx, time.Minute) {
+		t.Error("the scrape did not count")
+	}
 	if d := time.Since(start); d > 30*time.Second {
 		t.Errorf("returned after %v, want right after the scrape", d)
 	}
-	ep.AwaitScrape(0) // no linger: returns at once
+	cctx, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
+	defer cancel()
+	if ep.AwaitScrape(cctx, time.Minute) {
+		t.Error("scraped, with no scrape")
+	}
+	if ep.AwaitScrape(ctx, 0) { // no linger: returns at once
+		t.Error("scraped, with no wait")
+	}
 }

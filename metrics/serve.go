@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"context"
 	"net/http"
 	"sync"
 	"time"
@@ -38,10 +39,11 @@ func (p *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // AwaitScrape waits until a scrape that began after the call has been
-// answered, at most d. Call it once the series hold their final values.
-func (p *Endpoint) AwaitScrape(d time.Duration) {
+// answered, at most d, or until ctx is done; it reports whether the scrape
+// came. Call it once the series hold their final values.
+func (p *Endpoint) AwaitScrape(ctx context.Context, d time.Duration) bool {
 	if d <= 0 {
-		return
+		return false
 	}
 	p.mu.Lock()
 	if p.waiting == nil {
@@ -49,8 +51,13 @@ func (p *Endpoint) AwaitScrape(d time.Duration) {
 	}
 	waiting := p.waiting
 	p.mu.Unlock()
+	t := time.NewTimer(d)
+	defer t.Stop()
 	select {
 	case <-waiting:
-	case <-time.After(d):
+		return true
+	case <-t.C:
+	case <-ctx.Done():
 	}
+	return false
 }

@@ -61,10 +61,9 @@ was seen.
 It needs no source tree and no Go toolchain: the program is part of the
 gctrace binary.
 
-` + liveHelp + `
+` + metricsHelp + `
 
-` + metricsHelp + ` With several scenarios the process label is
-SCENARIO#1.`,
+` + liveHelp,
 		Example: `  gctrace demo
   gctrace demo --scenario leak --duration 30s -o leak.png
   gctrace demo --scenario tiny,healthy --verbose

@@ -15,14 +15,15 @@ const metricsHelp = `--metrics ADDR serves Prometheus series on ADDR/metrics whi
 cycles, bytes allocated, GC and assist CPU, pauses (a histogram too), heap
 live, goal and at start, stacks, globals, GOMAXPROCS, effective GOGC, and
 findings by rule and severity; the README lists them. Each series has a
-process label (the process id in the trace; INPUT#ID when several inputs
-are read), plus the --label key=value pairs. Only the
---metrics-max-processes most recently active processes keep series of
-their own; older ones are added up under process="other", so memory and
-series stay flat under "go test ./...". --metrics-linger D keeps the
-endpoint up after the end until the next scrape (at most D). The URL is
-printed on standard error; when --http names the same address, one
-server serves the page and /metrics.`
+process label, the process as the report names it, plus the --label
+key=value pairs. Only the --metrics-max-processes most recently active
+processes keep series of their own; older ones are added up under
+process="other", so memory and series stay flat under "go test ./...".
+ADDR without a host (":9464") listens on every interface; the URL is
+printed on standard error. With --http, the page's server serves /metrics
+too, and is the only server when both flags name the same address.
+--metrics-linger D waits, once the input has ended, until Prometheus has
+scraped the final values (at most D, Ctrl-C ends it).`
 
 // metricsOptions are the flags of the Prometheus endpoint, shared by
 // analyze, run and demo.

@@ -9,7 +9,9 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/gctrace/gctrace/engine"
@@ -18,81 +20,89 @@ import (
 )
 
 // servers are the outputs served over HTTP: the live page of --http and
-// the Prometheus endpoint of --metrics, on one server when both flags
-// name the same address.
+// the Prometheus endpoint of --metrics. The page's server serves /metrics
+// too, and is the only server when both flags name the same address.
 type servers struct {
-	page     *live.Server      // nil without --http
-	pageURL  string            //
-	exporter *metrics.Exporter // nil without --metrics
-	endpoint *metrics.Endpoint
-	linger   time.Duration // --metrics-linger
+	page       *live.Server      // nil without --http
+	pageURL    string            // where the page is
+	exporter   *metrics.Exporter // nil without --metrics
+	endpoint   *metrics.Endpoint
+	metricsURL string
+	linger     time.Duration // --metrics-linger
 
-	https []*http.Server
-	once  sync.Once
+	srvs []*http.Server
+	lns  []net.Listener // closed by close too, in case a Serve has not begun
+	once sync.Once
 }
 
-// startServers listens on the addresses of lo and mo (mo may be nil: the
-// command has no --metrics) and says on w where each output is. inputs is
-// how many inputs are read: with several, metrics name the process's
-// input. It fails before anything is read or run when an address cannot
-// be served.
+// startServers listens on the addresses of lo and mo and says on w where
+// each output is. inputs is how many inputs are read: with several, the
+// metrics' process label names the input. It fails before anything is
+// read or run when an address cannot be served, leaving nothing open.
 func startServers(w io.Writer, lo *liveOptions, mo *metricsOptions, inputs int) (*servers, error) {
+	shared, err := sameServer(lo, mo)
+	if err != nil {
+		return nil, err
+	}
 	s := &servers{}
-	if mo != nil && mo.Addr != "" {
+	if mo.Addr != "" {
 		e, err := metrics.New(metrics.Options{Labels: mo.Labels, MaxProcesses: mo.MaxProcesses, QualifyProcess: inputs > 1})
 		if err != nil {
 			return nil, usagef("--metrics: %v", err)
 		}
 		s.exporter, s.endpoint, s.linger = e, e.Endpoint(), mo.Linger
 	}
-	if lo.Addr != "" {
-		s.page = live.New(live.Options{})
-	}
-	shared, err := sameServer(lo, mo)
-	if err != nil {
-		return nil, err
-	}
-	switch {
-	case shared:
-		mux := http.NewServeMux()
-		mux.Handle("/metrics", s.endpoint)
-		mux.Handle("/", s.page.Handler())
-		base, err := s.listen(lo.Addr, mux, "the live page and metrics")
-		if err != nil {
-			return nil, err
-		}
-		s.pageURL = base
-		fmt.Fprintf(w, "gctrace: live page at %s, metrics at %smetrics\n", base, base)
-		return s, nil
-	case s.exporter != nil:
+	if s.exporter != nil && !shared {
 		mux := http.NewServeMux()
 		mux.Handle("/metrics", s.endpoint)
 		base, err := s.listen(mo.Addr, mux, "metrics")
 		if err != nil {
 			return nil, err
 		}
-		fmt.Fprintf(w, "gctrace: metrics at %smetrics\n", base)
+		s.metricsURL = base + "metrics"
+		fmt.Fprintf(w, "gctrace: metrics at %s\n", s.metricsURL)
 	}
-	if s.page != nil {
-		base, err := s.listen(lo.Addr, s.page.Handler(), "the live page")
+	if lo.Addr != "" {
+		s.page = live.New(live.Options{})
+		var h http.Handler = s.page.Handler()
+		what := "the live page"
+		if s.exporter != nil {
+			mux := http.NewServeMux()
+			mux.Handle("/metrics", s.endpoint)
+			mux.Handle("/", h)
+			h = mux
+		}
+		if shared {
+			what = "the live page and metrics"
+		}
+		base, err := s.listen(lo.Addr, h, what)
 		if err != nil {
 			s.close()
 			return nil, err
 		}
 		s.pageURL = base
-		fmt.Fprintf(w, "gctrace: live page at %s\n", base)
+		if s.exporter != nil {
+			if shared {
+				s.metricsURL = base + "metrics"
+			}
+			fmt.Fprintf(w, "gctrace: live page at %s, metrics at %smetrics\n", base, base)
+		} else {
+			fmt.Fprintf(w, "gctrace: live page at %s\n", base)
+		}
 	}
 	return s, nil
 }
 
 // sameServer reports whether --http and --metrics name one server: the
-// same address, as typed or as read. The same port on two hosts cannot be
-// served twice, which is said before anything runs.
+// same address once read (a missing host is loopback for --http, every
+// interface for --metrics). One port asked for on every interface and on
+// one address cannot be served twice: that is said before anything runs,
+// with the two ways out.
 func sameServer(lo *liveOptions, mo *metricsOptions) (bool, error) {
-	if lo.Addr == "" || mo == nil || mo.Addr == "" {
+	if lo.Addr == "" || mo.Addr == "" {
 		return false, nil
 	}
-	if mo.Addr == lo.given || mo.Addr == lo.Addr {
+	if mo.Addr == lo.Addr {
 		return true, nil
 	}
 	mhost, mport, err := net.SplitHostPort(mo.Addr)
@@ -100,14 +110,16 @@ func sameServer(lo *liveOptions, mo *metricsOptions) (bool, error) {
 		return false, nil // listening on it says what is wrong
 	}
 	lhost, lport, _ := net.SplitHostPort(lo.Addr)
-	if mport != lport || mport == "0" {
+	if mport != lport || mport == "0" || (!wildcard(mhost) && !wildcard(lhost)) {
 		return false, nil
 	}
-	if mhost == "" {
-		mhost = "every interface"
-	}
-	return false, usagef("--http %s and --metrics %s ask for port %s on %s and %s: give both the same address to serve the page and /metrics on one server, or use two ports",
-		lo.given, mo.Addr, mport, lhost, mhost)
+	return false, usagef("--http %s and --metrics %s both ask for port %s, one of them on every interface: to serve the page and /metrics on one server give both %s (this machine only) or 0.0.0.0:%s (the network), or give them two ports",
+		lo.given, mo.Addr, mport, net.JoinHostPort("127.0.0.1", mport), mport)
+}
+
+// wildcard reports whether a listening host means every interface.
+func wildcard(host string) bool {
+	return host == "" || host == "0.0.0.0" || host == "::"
 }
 
 // listen serves h on addr and returns the base URL to open.
@@ -117,7 +129,8 @@ func (s *servers) listen(addr string, h http.Handler, what string) (string, erro
 		return "", &exitStatus{code: exitError, msg: fmt.Sprintf("cannot serve %s on %s: %v", what, addr, unwrapOp(err))}
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	s.https = append(s.https, srv)
+	s.srvs = append(s.srvs, srv)
+	s.lns = append(s.lns, ln)
 	go func() { _ = srv.Serve(ln) }()
 	return baseURL(ln.Addr().(*net.TCPAddr)), nil
 }
@@ -143,20 +156,61 @@ func (s *servers) subscribe(eng *engine.Engine) {
 }
 
 // finish is called once the report is written: the live page keeps the
-// final state until Ctrl-C, /metrics waits for its last scrape
-// (--metrics-linger), and the servers close.
+// final state until Ctrl-C (or SIGTERM), and /metrics waits for the
+// scrape that stores the final values (--metrics-linger, counted from
+// now), which Ctrl-C ends too. Then the servers close. Signal handlers the
+// command still has do not matter: a signal goes to every one.
 func (s *servers) finish(w io.Writer) {
+	defer s.close()
+	lingering := s.endpoint != nil && s.linger > 0
+	if s.page == nil && !lingering {
+		return
+	}
+	// Listen for signals before saying that Ctrl-C ends the wait.
+	sig := make(chan os.Signal, 2)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sig)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	scraped := make(chan struct{})
+	if lingering {
+		go func() {
+			defer close(scraped)
+			s.endpoint.AwaitScrape(ctx, s.linger)
+		}()
+	}
+	deadline := time.Now().Add(s.linger)
 	if s.page != nil {
-		sig := make(chan os.Signal, 1)
-		signal.Notify(sig, os.Interrupt)
 		fmt.Fprintf(w, "gctrace: the input has ended; the live page at %s keeps the final state until Ctrl-C\n", s.pageURL)
 		<-sig
-		signal.Stop(sig)
 	}
-	if s.endpoint != nil {
-		s.endpoint.AwaitScrape(s.linger)
+	if !lingering {
+		return
 	}
-	s.close()
+	select {
+	case <-scraped:
+		return
+	default:
+	}
+	fmt.Fprintf(w, "gctrace: waiting up to %s for Prometheus to scrape the final values at %s (Ctrl-C ends the wait)\n",
+		shortDuration(time.Until(deadline)), s.metricsURL)
+	select {
+	case <-sig:
+	case <-scraped:
+	}
+}
+
+// shortDuration prints d to the second, without zero minutes or seconds
+// ("1m", not "1m0s").
+func shortDuration(d time.Duration) string {
+	s := max(d, 0).Round(time.Second).String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
 
 // close ends the pages' streams, then the servers once the answers in
@@ -170,14 +224,18 @@ func (s *servers) close() {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 		defer cancel()
-		for _, srv := range s.https {
+		for _, srv := range s.srvs {
 			if srv.Shutdown(ctx) != nil {
 				_ = srv.Close()
 			}
+		}
+		for _, ln := range s.lns {
+			_ = ln.Close()
 		}
 	})
 }
 
 // shutdownGrace bounds the wait for answers in flight when the servers
-// close.
-const shutdownGrace = 5 * time.Second
+// close; a connection that has sent no request yet (a browser's
+// preconnect) would otherwise hold the exit for seconds.
+const shutdownGrace = time.Second
