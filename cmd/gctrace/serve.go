@@ -53,44 +53,49 @@ func startServers(w io.Writer, lo *liveOptions, mo *metricsOptions, inputs int) 
 		s.exporter, s.endpoint, s.linger = e, e.Endpoint(), mo.Linger
 	}
 	if s.exporter != nil && !shared {
-		mux := http.NewServeMux()
-		mux.Handle("/metrics", s.endpoint)
-		base, err := s.listen(mo.Addr, mux, "metrics")
+		base, err := s.listen(mo.Addr, s.withMetrics(nil), "metrics")
 		if err != nil {
 			return nil, err
 		}
 		s.metricsURL = base + "metrics"
 		fmt.Fprintf(w, "gctrace: metrics at %s\n", s.metricsURL)
 	}
-	if lo.Addr != "" {
-		s.page = live.New(live.Options{})
-		var h http.Handler = s.page.Handler()
-		what := "the live page"
-		if s.exporter != nil {
-			mux := http.NewServeMux()
-			mux.Handle("/metrics", s.endpoint)
-			mux.Handle("/", h)
-			h = mux
-		}
-		if shared {
-			what = "the live page and metrics"
-		}
-		base, err := s.listen(lo.Addr, h, what)
-		if err != nil {
-			s.close()
-			return nil, err
-		}
-		s.pageURL = base
-		if s.exporter != nil {
-			if shared {
-				s.metricsURL = base + "metrics"
-			}
-			fmt.Fprintf(w, "gctrace: live page at %s, metrics at %smetrics\n", base, base)
-		} else {
-			fmt.Fprintf(w, "gctrace: live page at %s\n", base)
-		}
+	if lo.Addr == "" {
+		return s, nil
 	}
+	s.page = live.New(live.Options{})
+	what := "the live page"
+	if shared {
+		what += " and metrics"
+	}
+	base, err := s.listen(lo.Addr, s.withMetrics(s.page.Handler()), what)
+	if err != nil {
+		s.close()
+		return nil, err
+	}
+	s.pageURL = base
+	if s.exporter == nil {
+		fmt.Fprintf(w, "gctrace: live page at %s\n", base)
+		return s, nil
+	}
+	if shared {
+		s.metricsURL = base + "metrics"
+	}
+	fmt.Fprintf(w, "gctrace: live page at %s, metrics at %smetrics\n", base, base)
 	return s, nil
+}
+
+// withMetrics adds /metrics to h, when --metrics is given; h may be nil.
+func (s *servers) withMetrics(h http.Handler) http.Handler {
+	if s.endpoint == nil {
+		return h
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", s.endpoint)
+	if h != nil {
+		mux.Handle("/", h)
+	}
+	return mux
 }
 
 // sameServer reports whether --http and --metrics name one server: the

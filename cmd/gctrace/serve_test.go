@@ -17,41 +17,6 @@ import (
 	"github.com/gctrace/gctrace/internal/promtest"
 )
 
-// TestServeShared: --http and --metrics on the same address are one
-// server, the page at / and the series at /metrics, both up until Ctrl-C
-// once the input has ended.
-func TestServeShared(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds gctrace")
-	}
-	if runtime.GOOS == "windows" {
-		t.Skip("signals")
-	}
-	gctrace := buildGctrace(t)
-	cmd := exec.Command(gctrace, "analyze", "--http", "127.0.0.1:0", "--metrics", "127.0.0.1:0", "--label", "service=api",
-		filepath.Join("..", "..", "testdata", "bomb", "dog.log"))
-	out := startWatched(t, cmd)
-	m := out.waitForMatch(t, regexp.MustCompile(`^gctrace: live page at (http://127\.0\.0\.1:\d+/), metrics at (http://127\.0\.0\.1:\d+/metrics)\n$`))
-	page, metricsURL := m[1], m[2]
-	if metricsURL != page+"metrics" {
-		t.Fatalf("the page at %s and the metrics at %s are not one server", page, metricsURL)
-	}
-	out.waitForMatch(t, regexp.MustCompile(`^gctrace: the input has ended; the live page at `+regexp.QuoteMeta(page)+` keeps the final state until Ctrl-C\n$`))
-	for url, want := range map[string]string{
-		page:       "<html",
-		metricsURL: `gctrace_gc_cycles_total{process="1",service="api"} 46` + "\n",
-	} {
-		body := get(t, url)
-		if !strings.Contains(body, want) {
-			t.Errorf("%s lacks %q:\n%.600s", url, want, body)
-		}
-	}
-	cmd.Process.Signal(os.Interrupt)
-	if err := out.wait(t, 10*time.Second); err != nil {
-		t.Errorf("exit: %v, want 0 after Ctrl-C", err)
-	}
-}
-
 func get(t *testing.T, url string) string {
 	t.Helper()
 	resp, err := http.Get(url)
@@ -66,10 +31,13 @@ func get(t *testing.T, url string) string {
 	return string(b)
 }
 
-// TestServeLinger: --metrics-linger waits for the scrape after the end,
-// and Ctrl-C ends the wait; with --http a scrape while the page is served
-// is the one waited for.
-func TestServeLinger(t *testing.T) {
+// TestServe runs gctrace with --http and --metrics as a user does.
+// --http and --metrics on the same address are one server, the page at /
+// and the series at /metrics, both up until Ctrl-C once the input has
+// ended. --metrics-linger waits for the scrape after the end, and Ctrl-C
+// ends the wait; with --http a scrape while the page is served is the one
+// waited for.
+func TestServe(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds gctrace")
 	}
@@ -78,6 +46,31 @@ func TestServeLinger(t *testing.T) {
 	}
 	gctrace := buildGctrace(t)
 	dog := filepath.Join("..", "..", "testdata", "bomb", "dog.log")
+
+	t.Run("one address, one server", func(t *testing.T) {
+		cmd := exec.Command(gctrace, "analyze", "--http", "127.0.0.1:0", "--metrics", "127.0.0.1:0", "--label", "service=api", dog)
+		out := startWatched(t, cmd)
+		m := out.waitForMatch(t, regexp.MustCompile(`^gctrace: live page at (http://127\.0\.0\.1:\d+/), metrics at (http://127\.0\.0\.1:\d+/metrics)\n$`))
+		page, metricsURL := m[1], m[2]
+		if metricsURL != page+"metrics" {
+			t.Fatalf("the page at %s and the metrics at %s are not one server", page, metricsURL)
+		}
+		out.waitForMatch(t, regexp.MustCompile(`^gctrace: the input has ended; the live page at `+regexp.QuoteMeta(page)+` keeps the final state until Ctrl-C\n$`))
+		for url, want := range map[string]string{
+			page:       "<html",
+			metricsURL: `gctrace_gc_cycles_total{process="1",service="api"} 46` + "\n",
+		} {
+			body := get(t, url)
+			if !strings.Contains(body, want) {
+				t.Errorf("%s lacks %q:\n%.600s", url, want, body)
+			}
+		}
+		cmd.Process.Signal(os.Interrupt)
+		if err := out.wait(t, 10*time.Second); err != nil {
+			t.Errorf("exit: %v, want 0 after Ctrl-C", err)
+		}
+	})
+
 	waiting := regexp.MustCompile(`^gctrace: waiting up to \d+[hms]\S* for Prometheus to scrape the final values at (http://127\.0\.0\.1:\d+/metrics) \(Ctrl-C ends the wait\)\n$`)
 	ended := regexp.MustCompile(`^gctrace: the input has ended; the live page at (http://127\.0\.0\.1:\d+/) keeps the final state until Ctrl-C\n$`)
 
